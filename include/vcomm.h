@@ -1,0 +1,274 @@
+/*
+ * vcomm.h - the one public header of vcomm.
+ *
+ * vcomm turns a merchant's own data into layered user portraits, virtual
+ * communities and community-based recommendations and targeting lists.
+ * Every exported symbol is declared here, prefixed vc_ (macros VC_).
+ *
+ * Conventions that hold for every function below unless its comment says
+ * otherwise:
+ *  - Fallible calls return vc_status: VC_OK (0) on success, a negative
+ *    VC_ERR_* code on failure. vc_last_error() then gives a thread-local
+ *    message; for bad input it names the file, line and what was wrong.
+ *  - On failure, output parameters are left untouched (or set to NULL for
+ *    T **out parameters, as stated), nothing leaks, and handles passed in
+ *    stay as they were.
+ *  - A handle returned through T **out belongs to the caller, who releases
+ *    it with the matching vc_*_free(); every vc_*_free(NULL) is a no-op.
+ *  - Borrowed pointers (const char * results of accessors) stay valid until
+ *    the handle they came from is freed or modified; never free them.
+ *  - Threads: a built handle is immutable; any number of threads may call
+ *    const functions on it at once. Mutating calls need exclusive use of the
+ *    handle. vc_set_allocator() is global: call it before anything else.
+ *  - Determinism: the same input, options and seed give byte-identical
+ *    results, whatever the thread count.
+ *
+ * The header is C99/C11 and compiles as C++.
+ */
+#ifndef VCOMM_H
+#define VCOMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef VC_API
+#  if defined(_WIN32) && defined(VC_BUILDING_LIBRARY)
+#    define VC_API __declspec(dllexport)
+#  elif defined(_WIN32) && !defined(VC_STATIC)
+#    define VC_API __declspec(dllimport)
+#  elif defined(__GNUC__) && __GNUC__ >= 4
+#    define VC_API __attribute__((visibility("default")))
+#  else
+#    define VC_API
+#  endif
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/** @name Version
+ *  The library follows semantic versioning: within one major version only
+ *  additions happen, the soname is libvcomm.so.<major>. @{ */
+
+#define VC_VERSION_MAJOR 1
+#define VC_VERSION_MINOR 0
+#define VC_VERSION_PATCH 0
+/** MAJOR*10000 + MINOR*100 + PATCH, e.g. 10000 for 1.0.0. */
+#define VC_VERSION_NUMBER \
+    (VC_VERSION_MAJOR * 10000 + VC_VERSION_MINOR * 100 + VC_VERSION_PATCH)
+#define VC_VERSION_STRING "1.0.0"
+/** True when the compiled-against header is at least maj.min.pat. */
+#define VC_VERSION_CHECK(maj, min, pat) \
+    (VC_VERSION_NUMBER >= ((maj) * 10000 + (min) * 100 + (pat)))
+
+/** Version of the linked library as VC_VERSION_NUMBER; compare with the
+ *  header's to detect a header/library mismatch. Thread-safe. */
+VC_API unsigned vc_version(void);
+/** Version of the linked library as "MAJOR.MINOR.PATCH"; static storage,
+ *  never NULL. Thread-safe. */
+VC_API const char *vc_version_string(void);
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Status codes and errors
+ *  Values are pinned forever; new codes are only appended. Treat an unknown
+ *  negative value as a generic error. @{ */
+
+typedef enum vc_status {
+    VC_OK               =   0,
+    VC_ERR_INTERNAL     =  -1, /**< unexpected internal failure (a bug) */
+    VC_ERR_NOMEM        =  -2, /**< an allocation failed */
+    VC_ERR_INVALID      =  -3, /**< bad argument: NULL handle, k == 0, ... */
+    VC_ERR_IO           =  -4, /**< a file could not be opened, read or written */
+    VC_ERR_PARSE        =  -5, /**< malformed input file or text value */
+    VC_ERR_NOT_FOUND    =  -6, /**< unknown user, item, category or index */
+    VC_ERR_CANCELLED    =  -7, /**< the progress callback asked to stop */
+    VC_ERR_OPTION       =  -8, /**< unknown option name or wrong option type */
+    VC_ERR_RANGE        =  -9, /**< value outside its allowed range */
+    VC_ERR_BUFFER       = -10, /**< caller's buffer too small; size reported */
+    VC_ERR_FORMAT       = -11, /**< corrupt, foreign or wrong-version model file */
+    VC_ERR_STATE        = -12, /**< call not valid in the handle's current state */
+    VC_ERR_UNSUPPORTED  = -13  /**< feature not available in this build */
+} vc_status;
+
+/** A short static description of a status code ("out of memory"); never
+ *  NULL, also for unknown codes. Thread-safe. */
+VC_API const char *vc_status_str(int status);
+
+/** The message of the last failed vc_ call on this thread, such as
+ *  "ratings.dat:1042: expected 4 fields, got 3"; "" when the last call
+ *  succeeded. Every public fallible call clears it on entry. The pointer is
+ *  thread-local storage owned by the library, valid until the next vc_ call
+ *  on the same thread. Never NULL. */
+VC_API const char *vc_last_error(void);
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Allocator hooks
+ *  Every allocation the library makes goes through these hooks. @{ */
+
+typedef void *(*vc_malloc_fn)(size_t size, void *userdata);
+typedef void *(*vc_realloc_fn)(void *ptr, size_t size, void *userdata);
+typedef void (*vc_free_fn)(void *ptr, void *userdata);
+
+/**
+ * Route every allocation of the library through caller functions.
+ *
+ * @param malloc_fn   allocates size bytes (size > 0) or returns NULL.
+ * @param realloc_fn  resizes ptr (never NULL) to size bytes (> 0), or
+ *                    returns NULL and leaves ptr valid.
+ * @param free_fn     releases ptr (never NULL).
+ * @param userdata    passed to every hook as is.
+ * Pass all three as NULL to restore the C library's malloc/realloc/free.
+ * Alignment of returned blocks must be at least alignof(max_align_t).
+ * @return VC_OK; VC_ERR_INVALID when only some hooks are NULL.
+ * Not thread-safe: call before any other vc_ function, or when no handle
+ * is alive, since a block must be freed by the hooks that allocated it.
+ */
+VC_API vc_status vc_set_allocator(vc_malloc_fn malloc_fn,
+                                  vc_realloc_fn realloc_fn,
+                                  vc_free_fn free_fn, void *userdata);
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Progress and cancellation @{ */
+
+/**
+ * Progress callback, called from the thread that made the library call.
+ * @param stage     a short stage name ("load", "kmeans", ...); borrowed for
+ *                  the duration of the call.
+ * @param fraction  progress of that stage in [0, 1].
+ * @param userdata  as given to vc_options_set_progress().
+ * @return 0 to continue; any other value cancels the running operation,
+ *         which then returns VC_ERR_CANCELLED and frees what it built.
+ */
+typedef int (*vc_progress_fn)(const char *stage, double fraction,
+                              void *userdata);
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Options
+ *  One vc_options object carries every tunable of every stage, set by name
+ *  ("kmeans.k", "threads", "load.format"). A registry lists each option
+ *  with its type, default and one-line doc; vc_option_count() and
+ *  vc_option_info() walk it. Passing NULL options to any call means all
+ *  defaults. An options object is not modified by the calls that read it
+ *  and may be shared read-only by many threads. @{ */
+
+typedef struct vc_options vc_options;
+
+typedef enum vc_option_type {
+    VC_OPTION_INT    = 1, /**< 64-bit signed integer */
+    VC_OPTION_FLOAT  = 2, /**< double */
+    VC_OPTION_BOOL   = 3, /**< 0 or 1 */
+    VC_OPTION_STRING = 4  /**< UTF-8 text; some options accept a fixed set */
+} vc_option_type;
+
+/** Create an options object holding every default.
+ *  @param[out] out  new object, free with vc_options_free(); NULL on error.
+ *  @return VC_OK, VC_ERR_INVALID (out NULL), VC_ERR_NOMEM. */
+VC_API vc_status vc_options_new(vc_options **out);
+
+/** Copy src (NULL = defaults), progress callback included.
+ *  @return VC_OK, VC_ERR_INVALID, VC_ERR_NOMEM. */
+VC_API vc_status vc_options_copy(vc_options **out, const vc_options *src);
+
+/** Free an options object; NULL is a no-op. */
+VC_API void vc_options_free(vc_options *opts);
+
+/**
+ * Typed setters. The value is checked against the option's range or set of
+ * allowed words.
+ * @return VC_OK; VC_ERR_OPTION when the name is unknown (the message names
+ *         it and the nearest known name) or the option has another type;
+ *         VC_ERR_RANGE when the value is out of range; VC_ERR_INVALID for
+ *         NULL arguments; VC_ERR_NOMEM (strings). On error opts is unchanged.
+ * vc_options_set_int also accepts FLOAT options (exact conversion) and BOOL
+ * options (0 or 1).
+ */
+VC_API vc_status vc_options_set_int(vc_options *opts, const char *name,
+                                    int64_t value);
+VC_API vc_status vc_options_set_float(vc_options *opts, const char *name,
+                                      double value);
+VC_API vc_status vc_options_set_bool(vc_options *opts, const char *name,
+                                     int value);
+/** The string is copied. */
+VC_API vc_status vc_options_set_string(vc_options *opts, const char *name,
+                                       const char *value);
+
+/**
+ * Set an option of any type from text, as the command line's
+ * --set NAME=VALUE does: integers in decimal, floats as in C, booleans as
+ * 1/0/true/false/yes/no/on/off, strings as is.
+ * @return as the typed setters, plus VC_ERR_PARSE when the text is not a
+ *         value of the option's type.
+ */
+VC_API vc_status vc_options_set(vc_options *opts, const char *name,
+                                const char *text);
+
+/** Parse "NAME=VALUE" and apply it with vc_options_set(). */
+VC_API vc_status vc_options_set_pair(vc_options *opts, const char *pair);
+
+/**
+ * Typed getters; opts NULL reads the defaults.
+ * @param[out] out  receives the value (for strings, a pointer borrowed from
+ *                  opts or from static storage, valid until opts is changed
+ *                  or freed).
+ * @return VC_OK, VC_ERR_OPTION (unknown name or other type), VC_ERR_INVALID.
+ * vc_options_get_float also reads INT options.
+ */
+VC_API vc_status vc_options_get_int(const vc_options *opts, const char *name,
+                                    int64_t *out);
+VC_API vc_status vc_options_get_float(const vc_options *opts,
+                                      const char *name, double *out);
+VC_API vc_status vc_options_get_bool(const vc_options *opts, const char *name,
+                                     int *out);
+VC_API vc_status vc_options_get_string(const vc_options *opts,
+                                       const char *name, const char **out);
+
+/**
+ * Format the current value of any option as text (the form vc_options_set
+ * accepts) into buf of size bytes, NUL-terminated.
+ * @param[out] needed  if not NULL, receives the length without the NUL.
+ * @return VC_OK, VC_ERR_OPTION, VC_ERR_INVALID, VC_ERR_BUFFER when size is
+ *         too small (buf then holds a truncated, terminated prefix).
+ */
+VC_API vc_status vc_options_format(const vc_options *opts, const char *name,
+                                   char *buf, size_t size, size_t *needed);
+
+/** Install a progress callback (NULL to remove) used by every long call
+ *  that reads these options. */
+VC_API vc_status vc_options_set_progress(vc_options *opts, vc_progress_fn fn,
+                                         void *userdata);
+
+/** Number of options in the registry. Thread-safe. */
+VC_API size_t vc_option_count(void);
+
+/**
+ * Describe registry entry index (0 <= index < vc_option_count()).
+ * Any out pointer may be NULL. Strings are static; never free them.
+ * @param[out] name           "kmeans.k"
+ * @param[out] type           its vc_option_type
+ * @param[out] default_value  the default as text ("16", "0.0001", "auto")
+ * @param[out] doc            a one-line description, including the range
+ *                            or allowed words
+ * @return VC_OK, VC_ERR_NOT_FOUND when index is out of range.
+ * Thread-safe.
+ */
+VC_API vc_status vc_option_info(size_t index, const char **name,
+                                vc_option_type *type,
+                                const char **default_value,
+                                const char **doc);
+
+/** Index of an option by name, for vc_option_info().
+ *  @return VC_OK, VC_ERR_OPTION when unknown, VC_ERR_INVALID. */
+VC_API vc_status vc_option_find(const char *name, size_t *index);
+/** @} */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VCOMM_H */
