@@ -267,6 +267,234 @@ VC_API vc_status vc_option_info(size_t index, const char **name,
 VC_API vc_status vc_option_find(const char *name, size_t *index);
 /** @} */
 
+
+/* ------------------------------------------------------------------------ */
+/** @name Data sets
+ *  A vc_dataset holds users (external id, static attributes), items
+ *  (external id, title, categories, optional price) and events (user, item,
+ *  event type, value, amount, time). External ids are strings at the API;
+ *  inside they are dense indices 0..count-1 in order of first appearance.
+ *  A data set is built (loaded, synthesized, or fed and finalised) and then
+ *  immutable: any number of threads may query it at once. @{ */
+
+typedef struct vc_dataset vc_dataset;
+
+/** The predefined event types; data sets may add custom names after them
+ *  (see vc_dataset_event_type_name()). */
+typedef enum vc_event_type {
+    VC_EVENT_RATING   = 0, /**< value = the rating */
+    VC_EVENT_VIEW     = 1,
+    VC_EVENT_LIKE     = 2,
+    VC_EVENT_COLLECT  = 3,
+    VC_EVENT_SEARCH   = 4,
+    VC_EVENT_COMMENT  = 5,
+    VC_EVENT_PURCHASE = 6  /**< value = quantity, amount = money spent */
+} vc_event_type;
+
+/**
+ * Load a data set from a directory (or a single file of it).
+ * The format is detected from the files present (load.format overrides):
+ * MovieLens 1M (users.dat, movies.dat, ratings.dat), MovieLens 100K (u.data,
+ * u.user, u.item, u.genre), MovieLens latest (ratings.csv, movies.csv,
+ * tags.csv), merchant CSV (events.csv with optional items.csv, users.csv; or
+ * any CSV with load.columns). docs/formats.md describes each.
+ * @param[out] out   the finalised data set; free with vc_dataset_free().
+ * @param path       directory or file.
+ * @param opts       load.* options, threads, progress; NULL = defaults.
+ * @return VC_OK; VC_ERR_IO (missing/unreadable file, named); VC_ERR_PARSE
+ *         ("file:line: what was wrong"; with load.on_error=skip malformed
+ *         lines are counted instead); VC_ERR_FORMAT (format not detected);
+ *         VC_ERR_NOMEM; VC_ERR_CANCELLED. *out is NULL on error.
+ */
+VC_API vc_status vc_dataset_load(vc_dataset **out, const char *path,
+                                 const vc_options *opts);
+
+/**
+ * Generate a synthetic data set with planted communities (members share
+ * category tastes, rating habits, demographics and activity), deterministic
+ * by the seed option; synth.* options set its size. The planted label of
+ * every user is available through vc_dataset_planted_community().
+ * @return VC_OK, VC_ERR_NOMEM, VC_ERR_RANGE, VC_ERR_CANCELLED.
+ */
+VC_API vc_status vc_dataset_synthesize(vc_dataset **out,
+                                       const vc_options *opts);
+
+/**
+ * Write a data set in MovieLens 1M format (users.dat, movies.dat,
+ * ratings.dat) into dir (created if missing), plus truth.csv
+ * ("user,community") when it has planted communities.
+ * @return VC_OK, VC_ERR_IO (names the file), VC_ERR_STATE (not finalised).
+ */
+VC_API vc_status vc_dataset_write_ml1m(const vc_dataset *ds, const char *dir);
+
+/** Create an empty data set to feed from a backend with vc_dataset_add_*,
+ *  then vc_dataset_finalize(). */
+VC_API vc_status vc_dataset_new(vc_dataset **out);
+
+/** Free a data set; NULL is a no-op. */
+VC_API void vc_dataset_free(vc_dataset *ds);
+
+/**
+ * Add a user (or find it) and set static attributes.
+ * @param names, values  nattrs attribute names and values ("gender" "F",
+ *                       "age" "25-34", "occupation", "zip", "country" ...);
+ *                       copied. A later call for the same user overwrites
+ *                       the attributes it names.
+ * @return VC_OK, VC_ERR_INVALID, VC_ERR_NOMEM.
+ */
+VC_API vc_status vc_dataset_add_user(vc_dataset *ds, const char *user_id,
+                                     const char *const *names,
+                                     const char *const *values,
+                                     size_t nattrs);
+
+/**
+ * Add an item (or update it).
+ * @param title       may be NULL.
+ * @param categories  "|"-separated category names ("Drama|Romance"), or
+ *                    NULL/"" for none.
+ * @param price       unit price, or NAN when unknown.
+ */
+VC_API vc_status vc_dataset_add_item(vc_dataset *ds, const char *item_id,
+                                     const char *title,
+                                     const char *categories, double price);
+
+/**
+ * Add an event. Unknown users and items are added on the fly. Events may
+ * come in any order; vc_dataset_finalize() sorts each user's events by time.
+ * Adding to a finalised data set is allowed: it is then un-finalised until
+ * the next vc_dataset_finalize().
+ * @param type    an event type name: "rating", "view", "like", "collect",
+ *                "search", "comment", "purchase", or a custom name.
+ * @param value   the rating, or the quantity, or 1.
+ * @param amount  money spent (purchase), 0 otherwise.
+ * @param time    Unix seconds.
+ * @return VC_OK, VC_ERR_INVALID, VC_ERR_RANGE (non-finite value), NOMEM.
+ */
+VC_API vc_status vc_dataset_add_event(vc_dataset *ds, const char *user_id,
+                                      const char *item_id, const char *type,
+                                      double value, double amount,
+                                      int64_t time);
+
+/** Build the indexes (events by user sorted by time, by item). Queries
+ *  below need a finalised data set (VC_ERR_STATE otherwise, or 0/NULL for
+ *  the count and name accessors). */
+VC_API vc_status vc_dataset_finalize(vc_dataset *ds);
+
+/* Counts (0 for NULL). */
+VC_API size_t vc_dataset_user_count(const vc_dataset *ds);
+VC_API size_t vc_dataset_item_count(const vc_dataset *ds);
+VC_API size_t vc_dataset_event_count(const vc_dataset *ds);
+VC_API size_t vc_dataset_category_count(const vc_dataset *ds);
+VC_API size_t vc_dataset_event_type_count(const vc_dataset *ds);
+VC_API size_t vc_dataset_attr_count(const vc_dataset *ds);
+
+/* Names by index; borrowed, valid while ds lives; NULL when out of range. */
+VC_API const char *vc_dataset_user_id(const vc_dataset *ds, size_t user);
+VC_API const char *vc_dataset_item_id(const vc_dataset *ds, size_t item);
+VC_API const char *vc_dataset_item_title(const vc_dataset *ds, size_t item);
+VC_API const char *vc_dataset_category_name(const vc_dataset *ds,
+                                            size_t category);
+VC_API const char *vc_dataset_event_type_name(const vc_dataset *ds,
+                                              size_t type);
+VC_API const char *vc_dataset_attr_name(const vc_dataset *ds, size_t attr);
+/** A user's value of an attribute, NULL when missing. */
+VC_API const char *vc_dataset_user_attr(const vc_dataset *ds, size_t user,
+                                        size_t attr);
+/** An item's unit price, NAN when unknown or out of range. */
+VC_API double vc_dataset_item_price(const vc_dataset *ds, size_t item);
+
+/** Index of an external id. @return VC_OK or VC_ERR_NOT_FOUND (named). */
+VC_API vc_status vc_dataset_user_index(const vc_dataset *ds,
+                                       const char *user_id, size_t *user);
+VC_API vc_status vc_dataset_item_index(const vc_dataset *ds,
+                                       const char *item_id, size_t *item);
+/** Index of a category by name. @return VC_OK or VC_ERR_NOT_FOUND. */
+VC_API vc_status vc_dataset_category_index(const vc_dataset *ds,
+                                           const char *name,
+                                           size_t *category);
+
+/**
+ * The categories of an item into cats[0..cap); *count receives how many
+ * there are (even when more than cap: then VC_ERR_BUFFER).
+ */
+VC_API vc_status vc_dataset_item_categories(const vc_dataset *ds,
+                                            size_t item, uint32_t *cats,
+                                            size_t cap, size_t *count);
+
+/** Number of events of a user (0 when out of range). */
+VC_API size_t vc_dataset_user_event_count(const vc_dataset *ds, size_t user);
+
+/**
+ * The k-th event of a user in time order (0 <= k < event count). Any out
+ * pointer may be NULL.
+ * @return VC_OK, VC_ERR_RANGE, VC_ERR_STATE.
+ */
+VC_API vc_status vc_dataset_user_event(const vc_dataset *ds, size_t user,
+                                       size_t k, size_t *item, size_t *type,
+                                       double *value, double *amount,
+                                       int64_t *time);
+
+/** Number of events on an item. */
+VC_API size_t vc_dataset_item_event_count(const vc_dataset *ds, size_t item);
+
+/** Events per type (counts[type] for type < vc_dataset_event_type_count()).
+ *  @return VC_OK or VC_ERR_BUFFER when cap is too small. */
+VC_API vc_status vc_dataset_type_counts(const vc_dataset *ds,
+                                        uint64_t *counts, size_t cap);
+
+/** Earliest and latest event time (Unix seconds); 0, 0 when no event. */
+VC_API vc_status vc_dataset_time_range(const vc_dataset *ds, int64_t *first,
+                                       int64_t *last);
+
+/** Bytes of memory the data set uses. */
+VC_API size_t vc_dataset_memory_bytes(const vc_dataset *ds);
+
+/** Lines skipped by load.on_error=skip (0 otherwise), and the first
+ *  skipped line's message (NULL when none). */
+VC_API uint64_t vc_dataset_skipped_lines(const vc_dataset *ds);
+VC_API const char *vc_dataset_first_skip_reason(const vc_dataset *ds);
+
+/** The detected format name ("ml-1m", "ml-100k", "ml-latest", "merchant",
+ *  "synthetic", "api"). */
+VC_API const char *vc_dataset_format(const vc_dataset *ds);
+
+/** The planted community of a user of a synthetic data set (or of a loaded
+ *  directory with truth.csv). @return VC_OK, VC_ERR_NOT_FOUND when the
+ *  data set has no planted labels, VC_ERR_RANGE. */
+VC_API vc_status vc_dataset_planted_community(const vc_dataset *ds,
+                                              size_t user, uint32_t *label);
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name k-means over a caller's matrix
+ *  Any backend can cluster its own float vectors with the library's SIMD
+ *  kernels. Options: kmeans.k, kmeans.max_iter, kmeans.tol, kmeans.n_init,
+ *  kmeans.algorithm, kmeans.init, seed, threads, kernel, progress. @{ */
+
+/**
+ * Cluster n points of dimension d.
+ * @param x          n rows of d floats, row r at x + r * stride (stride >=
+ *                   d, in floats); any alignment.
+ * @param[out] centroids  k * d floats (row-major, caller-allocated), or NULL.
+ * @param[out] labels     n labels in [0, k), or NULL.
+ * @param[out] inertia    sum of squared distances to the nearest centroid.
+ * @param[out] iterations Lloyd iterations of the best run.
+ * @return VC_OK; VC_ERR_INVALID (NULL x, d = 0, stride < d, n < k);
+ *         VC_ERR_RANGE (non-finite input, named by row and column);
+ *         VC_ERR_NOMEM; VC_ERR_CANCELLED. Outputs untouched on error.
+ * Deterministic: same input, options and seed give identical output for any
+ * thread count.
+ */
+VC_API vc_status vc_kmeans(const float *x, size_t n, size_t d, size_t stride,
+                           const vc_options *opts, float *centroids,
+                           uint32_t *labels, double *inertia,
+                           uint32_t *iterations);
+
+/** The distance kernel the process uses ("scalar", "avx2", "avx512",
+ *  "neon") for these options (kernel option, VC_KERNEL environment). */
+VC_API const char *vc_kernel_name(const vc_options *opts);
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,36 @@
+/*
+ * kmeans.h - k-means (k-means++ seeding, bound-pruned Lloyd, mini-batch,
+ * restarts) and clustering quality metrics, on the kernels of lib/kernels.
+ *
+ * Contract used by the other lib/ folders (the implementation may add
+ * more). Results are identical for any pool size.
+ */
+#ifndef VCOMM_KMEANS_H
+#define VCOMM_KMEANS_H
+
+#include "core.h"
+
+/**
+ * Cluster n rows of d floats (row r at x + r * stride) into k clusters,
+ * reading kmeans.max_iter, kmeans.tol, kmeans.n_init, kmeans.algorithm,
+ * kmeans.init, seed, kernel and the progress callback from opts (kmeans.k
+ * is NOT read: k is the argument). pool may be NULL (inline).
+ * centroids: k * d floats (row-major, caller-allocated); labels: n entries;
+ * either may be NULL. inertia / iterations may be NULL.
+ */
+vc_status vci_kmeans_run(const float *x, size_t n, size_t d, size_t stride,
+                         uint32_t k, const vc_options *opts, vci_pool *pool,
+                         float *centroids, uint32_t *labels, double *inertia,
+                         uint32_t *iterations);
+
+/** Mean silhouette; exact when n <= sample, else over `sample` points
+ *  drawn with the seed. */
+vc_status vci_silhouette(const float *x, size_t n, size_t d, size_t stride,
+                         const uint32_t *labels, uint32_t k, size_t sample,
+                         uint64_t seed, vci_pool *pool, double *out);
+/** Adjusted Rand index and normalised mutual information of two labelings
+ *  of n points. */
+double vci_ari(const uint32_t *a, const uint32_t *b, size_t n);
+double vci_nmi(const uint32_t *a, const uint32_t *b, size_t n);
+
+#endif /* VCOMM_KMEANS_H */
