@@ -495,6 +495,131 @@ VC_API vc_status vc_kmeans(const float *x, size_t n, size_t d, size_t stride,
 VC_API const char *vc_kernel_name(const vc_options *opts);
 /** @} */
 
+
+/* ------------------------------------------------------------------------ */
+/** @name User portraits
+ *  Every user's portrait is a float vector with a named schema in three
+ *  layers — fact (static attributes), model (behaviour), predictive (what
+ *  the user will likely do) — plus weighted readable tags. Columns are
+ *  named "layer/group/name" ("model/category_share/Drama"); docs/method.md
+ *  lists them. Portraits borrow the data set, which must outlive them.
+ *  Built portraits are immutable and safe to query from many threads. @{ */
+
+typedef struct vc_portraits vc_portraits;
+
+/**
+ * Build the portraits of every user of a finalised data set.
+ * Options: portrait.* (half-life, shrinkage, weights ...), threads,
+ * progress.
+ * @param[out] out  free with vc_portraits_free(); NULL on error.
+ * @return VC_OK, VC_ERR_INVALID, VC_ERR_STATE (data set not finalised),
+ *         VC_ERR_NOMEM, VC_ERR_CANCELLED.
+ */
+VC_API vc_status vc_portrait_build(vc_portraits **out, const vc_dataset *ds,
+                                   const vc_options *opts);
+VC_API void vc_portraits_free(vc_portraits *pt);
+
+VC_API size_t vc_portraits_user_count(const vc_portraits *pt);
+VC_API size_t vc_portraits_column_count(const vc_portraits *pt);
+/** The data set the portraits were built from (borrowed). */
+VC_API const vc_dataset *vc_portraits_dataset(const vc_portraits *pt);
+
+/** A column's layer ("fact", "model", "predictive"), group and name; any
+ *  out pointer may be NULL; strings borrowed from pt.
+ *  @return VC_OK, VC_ERR_RANGE. */
+VC_API vc_status vc_portraits_column(const vc_portraits *pt, size_t col,
+                                     const char **layer, const char **group,
+                                     const char **name);
+/** The column named "layer/group/name". @return VC_OK, VC_ERR_NOT_FOUND. */
+VC_API vc_status vc_portraits_find_column(const vc_portraits *pt,
+                                          const char *path, size_t *col);
+
+/** A user's readable values (shares, days, ratings ...) into out[0..cap),
+ *  cap >= vc_portraits_column_count(). @return VC_OK, VC_ERR_RANGE,
+ *  VC_ERR_BUFFER. */
+VC_API vc_status vc_portraits_row(const vc_portraits *pt, size_t user,
+                                  float *out, size_t cap);
+/** The same user's standardised, weighted features (what communities
+ *  cluster). */
+VC_API vc_status vc_portraits_features(const vc_portraits *pt, size_t user,
+                                       float *out, size_t cap);
+
+/** Number of tags of a user (0 when out of range). */
+VC_API size_t vc_portraits_tag_count(const vc_portraits *pt, size_t user);
+/** The k-th tag of a user, heaviest first: its text ("Drama lover",
+ *  borrowed) and weight in (0, 1]. @return VC_OK, VC_ERR_RANGE. */
+VC_API vc_status vc_portraits_tag(const vc_portraits *pt, size_t user,
+                                  size_t k, const char **tag, float *weight);
+/** @} */
+
+
+/* ------------------------------------------------------------------------ */
+/** @name Virtual communities
+ *  Global segments over every user's portrait, and inside each topic (a
+ *  category, or a keyword topic) with enough engaged users, the
+ *  sub-communities of those users. A user belongs to several communities
+ *  with a membership strength in (0, 1]. Communities borrow the portraits
+ *  (which borrow the data set): free them first. Built communities are
+ *  immutable and safe to query from many threads. @{ */
+
+typedef struct vc_communities vc_communities;
+
+/**
+ * Build the communities. Options: community.* (k, topic_k, min_members,
+ * topic_weight, softness ...), kmeans.*, seed, threads, kernel, progress.
+ * @param[out] out  free with vc_communities_free(); NULL on error.
+ * @return VC_OK, VC_ERR_INVALID, VC_ERR_NOMEM, VC_ERR_CANCELLED.
+ */
+VC_API vc_status vc_cluster_run(vc_communities **out, const vc_portraits *pt,
+                                const vc_options *opts);
+VC_API void vc_communities_free(vc_communities *cm);
+
+/** All communities: the global segments come first (indices
+ *  0..vc_communities_global_count()-1), then each topic's. */
+VC_API size_t vc_communities_count(const vc_communities *cm);
+VC_API size_t vc_communities_global_count(const vc_communities *cm);
+VC_API const vc_portraits *vc_communities_portraits(const vc_communities *cm);
+/** Index of a community by name ("segment 2", "Drama 1").
+ *  @return VC_OK, VC_ERR_NOT_FOUND. */
+VC_API vc_status vc_communities_find(const vc_communities *cm,
+                                     const char *name, size_t *c);
+
+/* Per community c (NULL / 0 / NAN when out of range; strings borrowed). */
+VC_API const char *vc_community_name(const vc_communities *cm, size_t c);
+/** The topic of a topic sub-community, NULL for a global segment. */
+VC_API const char *vc_community_topic(const vc_communities *cm, size_t c);
+/** A readable description: "212 users (23%), 61% women, aged 25-34;
+ *  Romance and Drama; rates generously". */
+VC_API const char *vc_community_persona(const vc_communities *cm, size_t c);
+/** Members whose nearest community it is. */
+VC_API size_t vc_community_size(const vc_communities *cm, size_t c);
+/** Mean silhouette of (a sample of) its members, in [-1, 1]. */
+VC_API double vc_community_silhouette(const vc_communities *cm, size_t c);
+VC_API size_t vc_community_tag_count(const vc_communities *cm, size_t c);
+/** The k-th tag of a community and the share of members carrying it. */
+VC_API vc_status vc_community_tag(const vc_communities *cm, size_t c,
+                                  size_t k, const char **tag, float *share);
+
+/**
+ * Members of community c, strongest first: users[i] (user indices) and
+ * strengths[i] for i < min(count, cap); either array may be NULL (then
+ * only *count is set).
+ * @return VC_OK, VC_ERR_RANGE, VC_ERR_BUFFER (cap too small; *count tells
+ *         how many there are and the arrays hold the first cap).
+ */
+VC_API vc_status vc_community_members(const vc_communities *cm, size_t c,
+                                      uint32_t *users, float *strengths,
+                                      size_t cap, size_t *count);
+/** The communities of a user, strongest first (same conventions). */
+VC_API vc_status vc_user_communities(const vc_communities *cm, size_t user,
+                                     uint32_t *comms, float *strengths,
+                                     size_t cap, size_t *count);
+/** The mean readable portrait of a community's members (one value per
+ *  portrait column). @return VC_OK, VC_ERR_RANGE, VC_ERR_BUFFER. */
+VC_API vc_status vc_community_centroid(const vc_communities *cm, size_t c,
+                                       float *out, size_t cap);
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif

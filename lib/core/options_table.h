@@ -45,3 +45,47 @@ VCI_OPTION(KMEANS_MAX_ITER, "kmeans.max_iter", INT, "100", 1, 1000000, NULL,
            "maximum Lloyd iterations per run")
 VCI_OPTION(KMEANS_TOL, "kmeans.tol", FLOAT, "0.0001", 0, 1, NULL,
            "stop when inertia improves by less than this fraction")
+
+/* portraits (lib/portrait) */
+VCI_OPTION(PORTRAIT_HALF_LIFE_DAYS, "portrait.half_life_days", FLOAT, "180", 0, 1e6, NULL,
+           "behaviour decay: an event this many days before the data's end weighs half; 0 = no decay")
+VCI_OPTION(PORTRAIT_SHRINKAGE, "portrait.shrinkage", FLOAT, "5", 0, 1e6, NULL,
+           "pseudo-ratings that pull a user's per-category rating deviation toward the population's")
+VCI_OPTION(PORTRAIT_RANK, "portrait.rank", INT, "6", 1, 1000, NULL,
+           "rank of the category factorisation behind predicted affinities")
+VCI_OPTION(PORTRAIT_TOPICS, "portrait.topics", INT, "30", 1, 10000, NULL,
+           "data without categories: number of keyword topics derived from item titles")
+VCI_OPTION(PORTRAIT_TOPIC_MAX_DF, "portrait.topic_max_df", FLOAT, "0.2", 0, 1, NULL,
+           "keyword topics: ignore words found in more than this share of items")
+VCI_OPTION(PORTRAIT_WEIGHT_FACT, "portrait.weight.fact", FLOAT, "1", 0, 1000, NULL,
+           "weight of the fact layer (static attributes) in portrait distances")
+VCI_OPTION(PORTRAIT_WEIGHT_MODEL, "portrait.weight.model", FLOAT, "1", 0, 1000, NULL,
+           "weight of the model (behaviour) layer in portrait distances")
+VCI_OPTION(PORTRAIT_WEIGHT_PREDICTIVE, "portrait.weight.predictive", FLOAT, "0.5", 0, 1000, NULL,
+           "weight of the predictive layer in portrait distances")
+VCI_OPTION(PORTRAIT_WEIGHT_CATEGORY, "portrait.weight.category", FLOAT, "2", 0, 1000, NULL,
+           "weight of the category-share group within the model layer")
+
+/* communities (lib/cluster) */
+VCI_OPTION(COMMUNITY_K, "community.k", INT, "0", 0, 100000, NULL,
+           "global segments; 0 = choose in [2, community.k_max] by silhouette")
+VCI_OPTION(COMMUNITY_K_MAX, "community.k_max", INT, "10", 2, 100000, NULL,
+           "largest k tried when community.k is 0")
+VCI_OPTION(COMMUNITY_TOPIC_K, "community.topic_k", INT, "0", 0, 100000, NULL,
+           "sub-communities per topic; 0 = choose in [2, community.topic_k_max] by silhouette")
+VCI_OPTION(COMMUNITY_TOPIC_K_MAX, "community.topic_k_max", INT, "6", 2, 100000, NULL,
+           "largest k tried per topic when community.topic_k is 0")
+VCI_OPTION(COMMUNITY_MIN_MEMBERS, "community.min_members", INT, "30", 1, 1000000000, NULL,
+           "a topic community needs at least this many engaged users")
+VCI_OPTION(COMMUNITY_MIN_EVENTS, "community.min_events", INT, "1", 1, 1000000, NULL,
+           "a user is engaged with a topic after this many events on its items")
+VCI_OPTION(COMMUNITY_MAX_TOPICS, "community.max_topics", INT, "0", 0, 1000000, NULL,
+           "cluster only the largest topics; 0 = every topic with enough members")
+VCI_OPTION(COMMUNITY_TOPIC_WEIGHT, "community.topic_weight", FLOAT, "3", 0, 1000, NULL,
+           "inside a topic, weight of the topic's own columns")
+VCI_OPTION(COMMUNITY_SOFTNESS, "community.softness", FLOAT, "0.5", 0.001, 1000, NULL,
+           "membership temperature, in units of the median distance to the nearest centroid")
+VCI_OPTION(COMMUNITY_MIN_STRENGTH, "community.min_strength", FLOAT, "0.15", 0, 1, NULL,
+           "memberships weaker than this are dropped (the nearest community is always kept)")
+VCI_OPTION(COMMUNITY_SAMPLE, "community.sample", INT, "20000", 100, 1000000000, NULL,
+           "users sampled when choosing k")

@@ -1,0 +1,403 @@
+/*
+ * communities.c - vc_cluster_run: global segments over every user's
+ * portrait, then, for each topic with at least community.min_members
+ * engaged users, sub-communities of those users with the topic's columns
+ * weighted up (community.topic_weight). k is fixed (community.k,
+ * community.topic_k) or, when 0, chosen in [2, community.k_max] by the
+ * best silhouette of k-means runs on a sample of community.sample users.
+ *
+ * Invariant: on error nothing is returned and everything is freed; the
+ * result depends only on the portraits and the options (never on threads).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "community.h"
+#include "kmeans.h"
+
+typedef struct run_ctx {
+    vc_communities *cm;
+    const vc_options *opts;
+    vci_pool *pool;
+    vci_membership_list list;
+} run_ctx;
+
+static vc_status run_kmeans(const run_ctx *r, const float *x, size_t n,
+                            uint32_t k, float *centroids, uint32_t *labels,
+                            double *inertia)
+{
+    const vc_communities *cm = r->cm;
+    return vci_kmeans_run(x, n, cm->ncols, cm->stride, k, r->opts, r->pool,
+                          centroids, labels, inertia, NULL);
+}
+
+/* The k in [2, kmax] with the best silhouette on a sample of x. */
+static vc_status choose_k(const run_ctx *r, const float *x, size_t n,
+                          uint32_t kmax, uint32_t *best_k)
+{
+    const vc_communities *cm = r->cm;
+    size_t sample = (size_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_SAMPLE);
+    uint64_t seed = (uint64_t)vci_opt_int(r->opts, VCI_OPT_SEED);
+    size_t m = VCI_MIN(n, sample);
+    kmax = (uint32_t)VCI_MIN((size_t)kmax, m > 1 ? m - 1 : 1);
+    *best_k = VCI_MIN(2u, kmax);
+    if (kmax <= 2)
+        return VC_OK;
+    /* an evenly spaced sample keeps the choice deterministic and cheap */
+    float *xs = vci_aligned_calloc(m * cm->stride, sizeof *xs);
+    uint32_t *labels = vci_calloc(m, sizeof *labels);
+    float *cent = vci_calloc((size_t)kmax * cm->ncols, sizeof *cent);
+    vc_status s = xs && labels && cent ? VC_OK : VC_ERR_NOMEM;
+    for (size_t i = 0; i < m && s == VC_OK; i++)
+        memcpy(xs + i * cm->stride, x + (i * n / m) * cm->stride,
+               cm->stride * sizeof *xs);
+    double best = -2;
+    for (uint32_t k = 2; k <= kmax && s == VC_OK; k++) {
+        double inertia, sil = -1;
+        s = run_kmeans(r, xs, m, k, cent, labels, &inertia);
+        if (s == VC_OK)
+            s = vci_silhouette(xs, m, cm->ncols, cm->stride, labels, k, 2000,
+                               seed, r->pool, &sil);
+        if (s == VC_OK && sil > best + 1e-9) {
+            best = sil;
+            *best_k = k;
+        }
+    }
+    vci_aligned_free(xs);
+    vci_free(labels);
+    vci_free(cent);
+    return s;
+}
+
+/* Relabel so that cluster 0 is the largest (ties by old label). */
+static void order_by_size(vci_clustering *cl, size_t ncols, size_t stride,
+                          uint32_t *sizes, uint32_t *perm, float *tmp)
+{
+    for (uint32_t j = 0; j < cl->k; j++) {
+        sizes[j] = 0;
+        perm[j] = j;
+    }
+    for (size_t i = 0; i < cl->n; i++)
+        sizes[cl->labels[i]]++;
+    for (uint32_t a = 1; a < cl->k; a++) { /* insertion sort, k is small */
+        uint32_t v = perm[a], b = a;
+        while (b > 0 && sizes[perm[b - 1]] < sizes[v]) {
+            perm[b] = perm[b - 1];
+            b--;
+        }
+        perm[b] = v;
+    }
+    uint32_t *rank = sizes; /* reuse: rank[old] = new */
+    uint32_t *inv = perm + cl->k;
+    for (uint32_t j = 0; j < cl->k; j++)
+        inv[perm[j]] = j;
+    for (uint32_t j = 0; j < cl->k; j++)
+        rank[j] = inv[j];
+    for (size_t i = 0; i < cl->n; i++)
+        cl->labels[i] = rank[cl->labels[i]];
+    memcpy(tmp, cl->centroids, (size_t)cl->k * stride * sizeof *tmp);
+    for (uint32_t j = 0; j < cl->k; j++)
+        memcpy(cl->centroids + (size_t)rank[j] * stride, tmp + (size_t)j * stride,
+               ncols * sizeof *tmp);
+}
+
+static vc_status grow_communities(vc_communities *cm, uint32_t extra)
+{
+    size_t need = (size_t)cm->ncomm + extra, cap = cm->cap;
+    if (need <= cap)
+        return VC_OK;
+    size_t newcap = VCI_MAX(need, cap * 2);
+    vci_community *c = vci_array_realloc(cm->comm, newcap, sizeof *c);
+    if (!c)
+        return VC_ERR_NOMEM;
+    cm->comm = c;
+    float *raw = vci_array_realloc(cm->centroid_raw, newcap * VCI_MAX(cm->ncols, 1), sizeof *raw);
+    if (!raw)
+        return VC_ERR_NOMEM;
+    cm->centroid_raw = raw;
+    float *feat = vci_aligned_calloc(newcap * cm->stride, sizeof *feat);
+    if (!feat)
+        return VC_ERR_NOMEM;
+    if (cm->centroid_feat)
+        memcpy(feat, cm->centroid_feat, (size_t)cm->ncomm * cm->stride * sizeof *feat);
+    vci_aligned_free(cm->centroid_feat);
+    cm->centroid_feat = feat;
+    cm->cap = (uint32_t)newcap;
+    return VC_OK;
+}
+
+/* Cluster cl->users (rows already in cl->x) and append its communities. */
+static vc_status cluster_and_add(run_ctx *r, vci_clustering *cl, uint32_t kfix,
+                                 uint32_t kmax)
+{
+    vc_communities *cm = r->cm;
+    const vc_portraits *pt = cm->pt;
+    if (cl->n == 0)
+        return VC_OK;
+    uint32_t k = kfix;
+    if (k == 0)
+        VCI_CHECK(choose_k(r, cl->x, cl->n, kmax, &k));
+    k = (uint32_t)VCI_MIN((size_t)k, cl->n);
+    cl->k = k;
+    float *cent = vci_calloc((size_t)k * cm->ncols, sizeof *cent);
+    cl->centroids = vci_aligned_calloc((size_t)k * cm->stride, sizeof *cl->centroids);
+    cl->labels = vci_calloc(cl->n, sizeof *cl->labels);
+    uint32_t *sizes = vci_calloc(k, sizeof *sizes);
+    uint32_t *perm = vci_calloc(2 * (size_t)k, sizeof *perm);
+    float *tmp = vci_calloc((size_t)k * cm->stride, sizeof *tmp);
+    double inertia;
+    vc_status s = cent && cl->centroids && cl->labels && sizes && perm && tmp
+                      ? VC_OK : VC_ERR_NOMEM;
+    if (s == VC_OK)
+        s = run_kmeans(r, cl->x, cl->n, k, cent, cl->labels, &inertia);
+    if (s == VC_OK) {
+        for (uint32_t j = 0; j < k; j++)
+            memcpy(cl->centroids + (size_t)j * cm->stride, cent + (size_t)j * cm->ncols,
+                   cm->ncols * sizeof *cent);
+        order_by_size(cl, cm->ncols, cm->stride, sizes, perm, tmp);
+        s = grow_communities(cm, k);
+    }
+    uint32_t first = cm->ncomm;
+    for (uint32_t j = 0; j < k && s == VC_OK; j++) {
+        vci_community *c = &cm->comm[first + j];
+        memset(c, 0, sizeof *c);
+        c->topic = cl->topic;
+        float *craw = cm->centroid_raw + (size_t)(first + j) * cm->ncols;
+        memset(craw, 0, cm->ncols * sizeof *craw);
+        float *cf = cm->centroid_feat + (size_t)(first + j) * cm->stride;
+        for (uint32_t col = 0; col < cm->ncols; col++) {
+            float scale = cl->colscale ? cl->colscale[col] : 1.0f;
+            cf[col] = cl->centroids[(size_t)j * cm->stride + col] / scale;
+        }
+    }
+    if (s == VC_OK) {
+        /* sizes and mean readable rows of the hard members */
+        double *acc = vci_calloc((size_t)k * cm->ncols + 1, sizeof *acc);
+        if (!acc)
+            s = VC_ERR_NOMEM;
+        for (size_t i = 0; i < cl->n && s == VC_OK; i++) {
+            uint32_t j = cl->labels[i];
+            cm->comm[first + j].size++;
+            const float *row = vci_pt_raw(pt, cl->users[i]);
+            for (uint32_t col = 0; col < cm->ncols; col++)
+                acc[(size_t)j * cm->ncols + col] += row[col];
+        }
+        for (uint32_t j = 0; j < k && s == VC_OK; j++) {
+            vci_community *c = &cm->comm[first + j];
+            c->share = (float)c->size / (float)cl->n;
+            for (uint32_t col = 0; col < cm->ncols; col++)
+                cm->centroid_raw[(size_t)(first + j) * cm->ncols + col] =
+                    (float)(acc[(size_t)j * cm->ncols + col] / VCI_MAX(c->size, 1u));
+        }
+        vci_free(acc);
+    }
+    if (s == VC_OK) {
+        cm->ncomm += k;
+        s = vci_membership_add(cm, cl, first, r->opts, &r->list);
+    }
+    if (s == VC_OK)
+        s = vci_community_silhouettes(cm, cl, first,
+                                      (uint64_t)vci_opt_int(r->opts, VCI_OPT_SEED));
+    vci_free(cent);
+    vci_free(sizes);
+    vci_free(perm);
+    vci_free(tmp);
+    return s;
+}
+
+static void clustering_free(vci_clustering *cl, bool owns_x)
+{
+    vci_free(cl->users);
+    if (owns_x)
+        vci_aligned_free(cl->x);
+    vci_aligned_free(cl->centroids);
+    vci_free(cl->labels);
+    vci_free(cl->colscale);
+    memset(cl, 0, sizeof *cl);
+}
+
+static vc_status global_segments(run_ctx *r)
+{
+    const vc_portraits *pt = r->cm->pt;
+    vci_clustering cl = {UINT32_MAX, NULL, pt->nusers, 0, pt->feat, NULL, NULL, NULL};
+    cl.users = vci_calloc(VCI_MAX(pt->nusers, 1u), sizeof *cl.users);
+    if (!cl.users)
+        return VC_ERR_NOMEM;
+    for (uint32_t u = 0; u < pt->nusers; u++)
+        cl.users[u] = u;
+    vc_status s = cluster_and_add(r, &cl, (uint32_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_K),
+                                  (uint32_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_K_MAX));
+    r->cm->nglobal = r->cm->ncomm;
+    clustering_free(&cl, false);
+    return s;
+}
+
+/* engaged[t] lists the users with >= min_events events on topic t. */
+typedef struct engaged { uint32_t *users; size_t n, cap; } engaged;
+
+static vc_status find_engaged(const vc_portraits *pt, uint32_t min_events,
+                              engaged *eng)
+{
+    const vc_dataset *ds = pt->ds;
+    const vci_topics *tp = &pt->topics;
+    uint32_t *count = vci_calloc(tp->ntopics + 1, sizeof *count);
+    uint32_t *touched = vci_calloc(tp->ntopics + 1, sizeof *touched);
+    vc_status s = count && touched ? VC_OK : VC_ERR_NOMEM;
+    for (uint32_t u = 0; u < ds->nusers && s == VC_OK; u++) {
+        size_t nt = 0;
+        for (uint64_t e = ds->user_start[u]; e < ds->user_start[u + 1]; e++) {
+            uint32_t it = ds->ev_item[e];
+            for (uint32_t k = tp->item_start[it]; k < tp->item_start[it + 1]; k++) {
+                uint32_t t = tp->item_topic[k];
+                if (count[t]++ == 0)
+                    touched[nt++] = t;
+            }
+        }
+        for (size_t i = 0; i < nt && s == VC_OK; i++) {
+            uint32_t t = touched[i];
+            if (count[t] >= min_events) {
+                s = vci_reserve((void **)&eng[t].users, &eng[t].cap, eng[t].n + 1,
+                                sizeof *eng[t].users);
+                if (s == VC_OK)
+                    eng[t].users[eng[t].n++] = u;
+            }
+            count[t] = 0;
+        }
+    }
+    vci_free(count);
+    vci_free(touched);
+    return s;
+}
+
+static vc_status topic_communities(run_ctx *r, uint32_t topic, engaged *eng)
+{
+    vc_communities *cm = r->cm;
+    const vc_portraits *pt = cm->pt;
+    const vci_column_map *m = &pt->map;
+    vci_clustering cl = {topic, eng->users, eng->n, 0, NULL, NULL, NULL, NULL};
+    eng->users = NULL; /* the clustering owns them now */
+    cl.x = vci_aligned_calloc(cl.n * cm->stride, sizeof *cl.x);
+    cl.colscale = vci_calloc(cm->stride, sizeof *cl.colscale);
+    vc_status s = cl.x && cl.colscale ? VC_OK : VC_ERR_NOMEM;
+    if (s == VC_OK) {
+        float w = (float)vci_opt_float(r->opts, VCI_OPT_COMMUNITY_TOPIC_WEIGHT);
+        for (uint32_t c = 0; c < cm->stride; c++)
+            cl.colscale[c] = 1.0f;
+        cl.colscale[m->share + topic] = w;
+        cl.colscale[m->affinity + topic] = w;
+        if (m->rating != UINT32_MAX)
+            cl.colscale[m->rating + topic] = w;
+        for (size_t i = 0; i < cl.n; i++) {
+            const float *f = vci_pt_feat(pt, cl.users[i]);
+            float *dst = cl.x + i * cm->stride;
+            for (uint32_t c = 0; c < cm->ncols; c++)
+                dst[c] = f[c] * cl.colscale[c];
+        }
+        s = cluster_and_add(r, &cl, (uint32_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_TOPIC_K),
+                            (uint32_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_TOPIC_K_MAX));
+    }
+    clustering_free(&cl, true);
+    return s;
+}
+
+typedef struct topic_size { uint32_t topic; size_t n; } topic_size;
+
+static int by_size_desc(const void *a, const void *b)
+{
+    const topic_size *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return (x->topic > y->topic) - (x->topic < y->topic);
+}
+
+static vc_status all_topics(run_ctx *r, const vci_progress *prog)
+{
+    const vc_portraits *pt = r->cm->pt;
+    uint32_t nt = pt->topics.ntopics;
+    engaged *eng = vci_calloc(nt + 1, sizeof *eng);
+    topic_size *order = vci_calloc(nt + 1, sizeof *order);
+    vc_status s = eng && order ? VC_OK : VC_ERR_NOMEM;
+    if (s == VC_OK)
+        s = find_engaged(pt, (uint32_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_MIN_EVENTS), eng);
+    size_t min_members = (size_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_MIN_MEMBERS);
+    size_t max_topics = (size_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_MAX_TOPICS);
+    size_t chosen = 0;
+    for (uint32_t t = 0; t < nt && s == VC_OK; t++)
+        if (eng[t].n >= min_members)
+            order[chosen++] = (topic_size){t, eng[t].n};
+    qsort(order, chosen, sizeof *order, by_size_desc);
+    if (max_topics && chosen > max_topics)
+        chosen = max_topics;
+    for (size_t i = 0; i < chosen && s == VC_OK; i++) {
+        s = topic_communities(r, order[i].topic, &eng[order[i].topic]);
+        if (s == VC_OK)
+            s = vci_progress_report(prog, (double)(i + 1) / (double)chosen);
+    }
+    for (uint32_t t = 0; eng && t < nt; t++)
+        vci_free(eng[t].users);
+    vci_free(eng);
+    vci_free(order);
+    return s;
+}
+
+static vc_status run(vc_communities *cm, const vc_options *opts)
+{
+    run_ctx r = {cm, opts, NULL, {0}};
+    vci_progress prog = vci_progress_of(opts, "communities");
+    VCI_CHECK(vci_pool_for_options(&r.pool, opts));
+    vc_status s = global_segments(&r);
+    if (s == VC_OK)
+        s = all_topics(&r, &prog);
+    if (s == VC_OK)
+        s = vci_membership_index(cm, &r.list);
+    if (s == VC_OK)
+        s = vci_personas_build(cm);
+    vci_free(r.list.user);
+    vci_free(r.list.comm);
+    vci_free(r.list.strength);
+    vci_pool_free(r.pool);
+    return s;
+}
+
+VC_API vc_status vc_cluster_run(vc_communities **out, const vc_portraits *pt,
+                                const vc_options *opts)
+{
+    vci_clear_error();
+    VCI_REQUIRE(out, "vc_cluster_run: out is NULL");
+    *out = NULL;
+    VCI_REQUIRE(pt, "vc_cluster_run: portraits are NULL");
+    vc_communities *cm = vci_calloc(1, sizeof *cm);
+    if (!cm)
+        return VC_ERR_NOMEM;
+    cm->pt = pt;
+    cm->ncols = pt->ncols;
+    cm->stride = pt->stride;
+    vci_strpool_init(&cm->strings);
+    vc_status s = run(cm, opts);
+    if (s != VC_OK) {
+        vc_communities_free(cm);
+        return s;
+    }
+    *out = cm;
+    return VC_OK;
+}
+
+VC_API void vc_communities_free(vc_communities *cm)
+{
+    if (!cm)
+        return;
+    vci_strpool_free(&cm->strings);
+    vci_free(cm->comm);
+    vci_free(cm->centroid_raw);
+    vci_aligned_free(cm->centroid_feat);
+    vci_free(cm->mem_start);
+    vci_free(cm->mem_comm);
+    vci_free(cm->mem_strength);
+    vci_free(cm->comm_start);
+    vci_free(cm->comm_user);
+    vci_free(cm->comm_strength);
+    vci_free(cm->tag_id);
+    vci_free(cm->tag_weight);
+    vci_free(cm);
+}

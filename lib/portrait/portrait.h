@@ -1,0 +1,145 @@
+/*
+ * portrait.h - the internal layout of vc_portraits and the pieces that
+ * build it: topics (categories, or keywords derived from item text), the
+ * column schema, the fact / model / predictive layers, tags, and the
+ * standardised feature matrix the cluster and recommend stages read.
+ *
+ * Invariants once built:
+ *  - raw[u * ncols + c] is the readable value of column c for user u
+ *    (shares in [0,1], days, ratings ...); feat rows are 64-byte aligned,
+ *    stride floats apart (stride = ncols rounded up to 16, padding zero),
+ *    feat = (raw - col_mean) / col_std * col_weight (0 for constant columns);
+ *  - the columns of one group are contiguous and groups of one layer are
+ *    contiguous, in layer order fact, model, predictive;
+ *  - tags of user u are tag_id/tag_weight[tag_start[u] .. tag_start[u+1]),
+ *    heaviest first.
+ * The portraits borrow the data set: it must outlive them.
+ */
+#ifndef VCOMM_PORTRAIT_H
+#define VCOMM_PORTRAIT_H
+
+#include "core.h"
+#include "dataset.h"
+
+/* ---- topics (topics.c) ---------------------------------------------------- */
+
+/* What "category" means for portraits and communities: the data set's
+ * categories when it has any, otherwise keywords derived from item titles. */
+typedef struct vci_topics {
+    uint32_t ntopics;
+    size_t *name;            /* [ntopics] offsets into *pool */
+    const vci_strpool *pool; /* the data set's strings or own_names */
+    vci_strpool own_names;
+    uint32_t *item_start;    /* [nitems + 1] CSR */
+    uint32_t *item_topic;
+    bool derived;            /* keywords rather than categories */
+} vci_topics;
+
+vc_status vci_topics_build(vci_topics *t, const vc_dataset *ds,
+                           const vc_options *opts);
+void vci_topics_free(vci_topics *t);
+static inline const char *vci_topic_name(const vci_topics *t, uint32_t k)
+{
+    return vci_strpool_str(t->pool, t->name[k]);
+}
+
+/* ---- schema (schema.c) ----------------------------------------------------- */
+
+typedef enum vci_layer {
+    VCI_LAYER_FACT = 0,
+    VCI_LAYER_MODEL = 1,
+    VCI_LAYER_PREDICTIVE = 2
+} vci_layer;
+
+extern const char *const vci_layer_names[3];
+
+typedef struct vci_column {
+    vci_layer layer;
+    size_t group;   /* offset in the schema's strings: "category_share" */
+    size_t name;    /* "Drama" */
+    float weight;   /* group weight / sqrt(columns in group) * layer weight */
+} vci_column;
+
+typedef struct vci_schema {
+    vci_column *cols;
+    uint32_t ncols, cap;
+    vci_strpool strings;
+} vci_schema;
+
+void vci_schema_init(vci_schema *s);
+void vci_schema_free(vci_schema *s);
+/** Append a column; *index receives its number. */
+vc_status vci_schema_add(vci_schema *s, vci_layer layer, const char *group,
+                         const char *name, uint32_t *index);
+/** Set each column's weight from group weights (set per column by the
+ *  caller as the group's weight) and the layer weights. */
+void vci_schema_balance(vci_schema *s, const double layer_weight[3]);
+
+/* ---- the portraits --------------------------------------------------------- */
+
+typedef struct vci_tag_def {
+    size_t name;    /* offset in strings */
+} vci_tag_def;
+
+/* Where the layers put the columns other stages look up by meaning. */
+typedef struct vci_column_map {
+    uint32_t share;        /* first of ntopics category_share columns */
+    uint32_t rating;       /* first of ntopics category_rating, or UINT32_MAX */
+    uint32_t affinity;     /* first of ntopics category_affinity */
+    uint32_t events, per_week, recency, tenure;
+    uint32_t rating_mean, rating_spread;  /* UINT32_MAX when implicit */
+    uint32_t monetary, frequency;         /* UINT32_MAX without purchases */
+    uint32_t entropy, weekend, night;
+    uint32_t churn, propensity;
+    uint32_t fact_begin, fact_end;        /* fact layer columns */
+} vci_column_map;
+
+struct vc_portraits {
+    const vc_dataset *ds;
+    vci_topics topics;
+    vci_schema schema;
+    vci_column_map map;
+    uint32_t nusers, ncols, stride;
+    float *raw;        /* [nusers * ncols] */
+    float *feat;       /* [nusers * stride], aligned */
+    float *col_mean;   /* [ncols] of raw */
+    float *col_std;    /* [ncols] of raw */
+    bool explicit_ratings;
+    bool purchases;
+
+    /* tags */
+    vci_strpool tag_names;
+    size_t *tag_name;  /* [ntags] offsets */
+    uint32_t ntags, tag_cap;
+    uint32_t *tag_start; /* [nusers + 1] */
+    uint32_t *tag_id;
+    float *tag_weight;
+};
+
+/* The layer builders (fact.c, behaviour.c, predictive.c): each first adds
+ * its columns to the schema (plan), then fills raw for every user (fill). */
+vc_status vci_fact_plan(vc_portraits *pt, void **state);
+vc_status vci_fact_fill(vc_portraits *pt, void *state, vci_pool *pool);
+void vci_fact_free(void *state);
+
+vc_status vci_behaviour_plan(vc_portraits *pt, const vc_options *opts);
+vc_status vci_behaviour_fill(vc_portraits *pt, const vc_options *opts,
+                             vci_pool *pool, const vci_progress *progress);
+
+vc_status vci_predictive_plan(vc_portraits *pt);
+vc_status vci_predictive_fill(vc_portraits *pt, const vc_options *opts,
+                              vci_pool *pool);
+
+/** Derive every user's tags from raw (tags.c). */
+vc_status vci_tags_build(vc_portraits *pt);
+
+static inline const float *vci_pt_raw(const vc_portraits *pt, uint32_t u)
+{
+    return pt->raw + (size_t)u * pt->ncols;
+}
+static inline const float *vci_pt_feat(const vc_portraits *pt, uint32_t u)
+{
+    return pt->feat + (size_t)u * pt->stride;
+}
+
+#endif /* VCOMM_PORTRAIT_H */
