@@ -620,6 +620,77 @@ VC_API vc_status vc_community_centroid(const vc_communities *cm, size_t c,
                                        float *out, size_t cap);
 /** @} */
 
+
+/* ------------------------------------------------------------------------ */
+/** @name Recommendation and targeting
+ *  Queries read the communities (and derive a recommender index from them
+ *  on the first query, with that query's recommend.* options); they are
+ *  safe to run from many threads at once on one vc_communities. @{ */
+
+/** A ranked list: items (vc_recommend) or users (vc_target_*), best first,
+ *  each with a score and a readable reason. */
+typedef struct vc_recs vc_recs;
+
+/**
+ * Top-n items the user has not interacted with, scored from the user's
+ * communities and its nearest neighbours inside them.
+ * @param user      user index (vc_dataset_user_index()).
+ * @param n         1..100000 items wanted (fewer when fewer are eligible).
+ * @param exclude   nexclude item indices never to recommend (may be NULL
+ *                  when nexclude is 0).
+ * @param opts      recommend.* (neighbour_weight, neighbours, pool,
+ *                  category filter ...), threads.
+ * @param[out] out  free with vc_recs_free().
+ * @return VC_OK, VC_ERR_INVALID, VC_ERR_RANGE (user), VC_ERR_NOT_FOUND
+ *         (recommend.category unknown), VC_ERR_NOMEM.
+ */
+VC_API vc_status vc_recommend(vc_recs **out, const vc_communities *cm,
+                              size_t user, size_t n, const uint32_t *exclude,
+                              size_t nexclude, const vc_options *opts);
+
+/** Called for every recommendation of vc_recommend_all, in user order then
+ *  rank order (rank from 1); return non-zero to stop (VC_ERR_CANCELLED). */
+typedef int (*vc_rec_fn)(size_t user, size_t rank, size_t item, double score,
+                         void *userdata);
+
+/** Top-n for every user, computed on the thread pool; fn is called from the
+ *  calling thread, in user order, so output is deterministic. */
+VC_API vc_status vc_recommend_all(const vc_communities *cm, size_t n,
+                                  const vc_options *opts, vc_rec_fn fn,
+                                  void *userdata);
+
+/** vc_recommend_all into a CSV file with header "user,rank,item,score"
+ *  (external ids). @return also VC_ERR_IO (the file is removed). */
+VC_API vc_status vc_recommend_all_csv(const vc_communities *cm, size_t n,
+                                      const char *path,
+                                      const vc_options *opts);
+
+/**
+ * The n users most likely to respond to an item (users who already have it
+ * are excluded) or to a category, each with a score and a reason
+ * (community, predicted affinity). Option target.affinity_weight.
+ * @return VC_OK, VC_ERR_INVALID, VC_ERR_RANGE (item), VC_ERR_NOT_FOUND
+ *         (category), VC_ERR_NOMEM.
+ */
+VC_API vc_status vc_target_item(vc_recs **out, const vc_communities *cm,
+                                size_t item, size_t n,
+                                const vc_options *opts);
+VC_API vc_status vc_target_category(vc_recs **out, const vc_communities *cm,
+                                    const char *category, size_t n,
+                                    const vc_options *opts);
+
+/** Number of entries of a result (0 for NULL). */
+VC_API size_t vc_recs_count(const vc_recs *r);
+/**
+ * Entry k (0 = best): id (an item index for recommendations, a user index
+ * for targeting), score, reason (borrowed from r). Out pointers may be NULL.
+ * @return VC_OK, VC_ERR_RANGE.
+ */
+VC_API vc_status vc_recs_get(const vc_recs *r, size_t k, size_t *id,
+                             double *score, const char **reason);
+VC_API void vc_recs_free(vc_recs *r);
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif

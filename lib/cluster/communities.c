@@ -374,6 +374,7 @@ VC_API vc_status vc_cluster_run(vc_communities **out, const vc_portraits *pt,
     cm->ncols = pt->ncols;
     cm->stride = pt->stride;
     vci_strpool_init(&cm->strings);
+    pthread_mutex_init(&cm->lazy_mu, NULL);
     vc_status s = run(cm, opts);
     if (s != VC_OK) {
         vc_communities_free(cm);
@@ -387,6 +388,9 @@ VC_API void vc_communities_free(vc_communities *cm)
 {
     if (!cm)
         return;
+    if (cm->lazy_index && cm->lazy_free)
+        cm->lazy_free(cm->lazy_index);
+    pthread_mutex_destroy(&cm->lazy_mu);
     vci_strpool_free(&cm->strings);
     vci_free(cm->comm);
     vci_free(cm->centroid_raw);

@@ -21,6 +21,9 @@
 #ifndef VCOMM_COMMUNITY_H
 #define VCOMM_COMMUNITY_H
 
+#include <pthread.h>
+#include <stdatomic.h>
+
 #include "core.h"
 #include "portrait.h"
 
@@ -53,6 +56,12 @@ struct vc_communities {
     uint32_t *tag_id;       /* portrait tag ids */
     float *tag_weight;
     size_t ntag, tag_cap;
+
+    /* Indexes later stages derive from the communities on first use
+     * (lib/recommend): built once under lazy_mu, then read-only. */
+    pthread_mutex_t lazy_mu;
+    _Atomic(void *) lazy_index;
+    void (*lazy_free)(void *index);
 };
 
 /* One clustering (global, or the members of a topic) while it is built. */

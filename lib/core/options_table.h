@@ -89,3 +89,23 @@ VCI_OPTION(COMMUNITY_MIN_STRENGTH, "community.min_strength", FLOAT, "0.15", 0, 1
            "memberships weaker than this are dropped (the nearest community is always kept)")
 VCI_OPTION(COMMUNITY_SAMPLE, "community.sample", INT, "20000", 100, 1000000000, NULL,
            "users sampled when choosing k")
+
+/* recommendation and targeting (lib/recommend) */
+VCI_OPTION(RECOMMEND_NEIGHBOUR_WEIGHT, "recommend.neighbour_weight", FLOAT, "0.5", 0, 1, NULL,
+           "share of the score from nearest neighbours inside the user's communities")
+VCI_OPTION(RECOMMEND_NEIGHBOURS, "recommend.neighbours", INT, "30", 1, 10000, NULL,
+           "nearest neighbours (cosine over interactions) used per query")
+VCI_OPTION(RECOMMEND_POOL, "recommend.pool", INT, "150", 1, 100000000, NULL,
+           "strongest members of each community searched for neighbours")
+VCI_OPTION(RECOMMEND_POOL_COMMUNITIES, "recommend.pool_communities", INT, "2", 1, 1000, NULL,
+           "the user's strongest communities searched for neighbours")
+VCI_OPTION(RECOMMEND_PRIOR, "recommend.prior", FLOAT, "10", 0, 1e9, NULL,
+           "pseudo-ratings shrinking a community's mean rating of an item toward the item's mean")
+VCI_OPTION(RECOMMEND_QUALITY_WEIGHT, "recommend.quality_weight", FLOAT, "0.5", 0, 100, NULL,
+           "how much a community's mean rating moves an item's score (explicit data)")
+VCI_OPTION(RECOMMEND_HALF_LIFE_DAYS, "recommend.half_life_days", FLOAT, "0", 0, 1e6, NULL,
+           "decay of old events in community item popularity; 0 = no decay")
+VCI_OPTION(RECOMMEND_CATEGORY, "recommend.category", STRING, "", 0, 0, NULL,
+           "recommend only items of this category (empty = any)")
+VCI_OPTION(TARGET_AFFINITY_WEIGHT, "target.affinity_weight", FLOAT, "0.3", 0, 1, NULL,
+           "targeting: share of the score from the user's predicted category affinity")

@@ -1,0 +1,89 @@
+/*
+ * recommend.h - community-based recommendation, targeting and evaluation.
+ *
+ * The recommender index (index.c) is derived from a vc_communities on first
+ * use and cached in it (built once under the communities' lazy mutex, then
+ * read-only, so queries from many threads are safe):
+ *  - per community c and item i: pop[c][i], the strength- and time-decay
+ *    weighted share of the community's members who interacted with i, and
+ *    (explicit data) mean[c][i], the members' mean rating shrunk toward the
+ *    item's mean with recommend.prior pseudo-ratings; score[c][i] combines
+ *    them (see index.c);
+ *  - per user: the norm of its interaction vector (for cosine).
+ */
+#ifndef VCOMM_RECOMMEND_H
+#define VCOMM_RECOMMEND_H
+
+#include "community.h"
+#include "core.h"
+
+typedef struct vci_rec_index {
+    uint32_t ncomm, nitems;
+    float *score;         /* [ncomm * nitems] */
+    float *pop;           /* [ncomm * nitems] */
+    float *mean;          /* [ncomm * nitems] or NULL (implicit data) */
+    float *user_norm;     /* [nusers] */
+    float *item_pop;      /* [nitems] global share of users */
+    float max_value;      /* largest event value (rating scale) */
+    bool explicit_ratings;
+} vci_rec_index;
+
+/** The index of cm, built on first call. */
+vc_status vci_rec_index_get(const vc_communities *cm, const vc_options *opts,
+                            const vci_rec_index **out);
+
+/** A user's interaction value for an event: the rating scaled to (0, 1]
+ *  for explicit data, 1 otherwise. */
+static inline float vci_rec_value(const vci_rec_index *ix, float v)
+{
+    return ix->explicit_ratings && ix->max_value > 0 ? v / ix->max_value : 1.0f;
+}
+
+/* Per-thread scratch of a query (query.c). */
+typedef struct vci_rec_scratch {
+    float *comm;      /* [nitems] community score */
+    float *nb;        /* [nitems] neighbour score */
+    uint16_t *nbcnt;  /* [nitems] neighbours who have the item */
+    float *uvec;      /* [nitems] the user's interaction vector */
+    uint8_t *seen;    /* [nitems] excluded items */
+    uint32_t *pool;   /* candidate neighbours */
+    float *sim;
+    size_t pool_cap, sim_cap;
+    uint32_t *nbr;    /* [recommend.neighbours] chosen neighbours */
+    size_t nbr_cap;
+} vci_rec_scratch;
+
+vc_status vci_rec_scratch_init(vci_rec_scratch *s, size_t nitems);
+void vci_rec_scratch_free(vci_rec_scratch *s);
+
+/* One recommended item with the evidence behind it. */
+typedef struct vci_rec_item {
+    uint32_t item;
+    float score;
+    uint32_t community;   /* the community contributing most */
+    uint16_t neighbours;  /* neighbours who interacted with it */
+    bool by_neighbours;   /* the neighbour part dominates the score */
+} vci_rec_item;
+
+/**
+ * Top-n for a user into out[0..*count). exclude: extra item indices never
+ * recommended (may be NULL); category: only items of this topic (UINT32_MAX
+ * = any).
+ */
+vc_status vci_recommend_user(const vc_communities *cm,
+                             const vci_rec_index *ix, const vc_options *opts,
+                             uint32_t user, size_t n, const uint32_t *exclude,
+                             size_t nexclude, uint32_t category,
+                             vci_rec_scratch *scratch, vci_rec_item *out,
+                             size_t *count);
+
+/** Write a readable reason for a recommended item into buf. */
+void vci_rec_reason(const vc_communities *cm, const vci_rec_index *ix,
+                    const vci_rec_item *r, char *buf, size_t size);
+
+/** Select the n best of score[0..m) (NAN / -INF never chosen) into
+ *  idx[0..*count), best first, ties by lower index. */
+void vci_top_n(const float *score, size_t m, size_t n, uint32_t *idx,
+               size_t *count);
+
+#endif /* VCOMM_RECOMMEND_H */
