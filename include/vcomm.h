@@ -691,6 +691,43 @@ VC_API vc_status vc_recs_get(const vc_recs *r, size_t k, size_t *id,
 VC_API void vc_recs_free(vc_recs *r);
 /** @} */
 
+
+/* ------------------------------------------------------------------------ */
+/** @name Evaluation
+ *  Offline proof that communities pay off: split a data set (eval.split),
+ *  build portraits and communities on the training part, and compare the
+ *  community recommender with popularity, global user-kNN and item-kNN on
+ *  the held-out part (docs/evaluation.md). @{ */
+
+typedef struct vc_eval vc_eval;
+
+/**
+ * Run an evaluation. Options: eval.* (split, k, relevant_rating,
+ * max_users, target_items) and every option of the stages it runs.
+ * @return VC_OK, VC_ERR_INVALID, VC_ERR_STATE, VC_ERR_OPTION (bad split
+ *         spec), VC_ERR_NOMEM, VC_ERR_CANCELLED.
+ */
+VC_API vc_status vc_eval_run(vc_eval **out, const vc_dataset *ds,
+                             const vc_options *opts);
+VC_API void vc_eval_free(vc_eval *ev);
+/** Methods compared: "community", "popularity", "user-knn", "item-knn"
+ *  (the last only for data sets with at most 6000 items). */
+VC_API size_t vc_eval_method_count(const vc_eval *ev);
+VC_API const char *vc_eval_method_name(const vc_eval *ev, size_t m);
+/** Metric names: "precision", "recall", "ndcg", "hit_rate", "map",
+ *  "coverage", "novelty", "query_us". */
+VC_API size_t vc_eval_metric_count(void);
+VC_API const char *vc_eval_metric_name(size_t metric);
+/** A metric of method m. @return VC_OK, VC_ERR_RANGE, VC_ERR_NOT_FOUND. */
+VC_API vc_status vc_eval_metric(const vc_eval *ev, size_t m,
+                                const char *metric, double *value);
+/** Users evaluated (those with relevant held-out items). */
+VC_API size_t vc_eval_user_count(const vc_eval *ev);
+/** Targeting: future users of an item among the 50 users vc_target_item
+ *  picks, relative to 50 random users lacking the item. */
+VC_API double vc_eval_target_lift(const vc_eval *ev);
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif

@@ -109,3 +109,15 @@ VCI_OPTION(RECOMMEND_CATEGORY, "recommend.category", STRING, "", 0, 0, NULL,
            "recommend only items of this category (empty = any)")
 VCI_OPTION(TARGET_AFFINITY_WEIGHT, "target.affinity_weight", FLOAT, "0.3", 0, 1, NULL,
            "targeting: share of the score from the user's predicted category affinity")
+
+/* evaluation (lib/recommend) */
+VCI_OPTION(EVAL_SPLIT, "eval.split", STRING, "temporal:0.2", 0, 0, NULL,
+           "held-out split: temporal:F (each user's last F of events), random:F, or last:N")
+VCI_OPTION(EVAL_K, "eval.k", INT, "10", 1, 10000, NULL,
+           "cut-off of the ranking metrics")
+VCI_OPTION(EVAL_RELEVANT_RATING, "eval.relevant_rating", FLOAT, "4", 0, 1e9, NULL,
+           "explicit data: a held-out rating at least this is relevant")
+VCI_OPTION(EVAL_MAX_USERS, "eval.max_users", INT, "0", 0, 1000000000, NULL,
+           "evaluate at most this many users (the first ones); 0 = all")
+VCI_OPTION(EVAL_TARGET_ITEMS, "eval.target_items", INT, "20", 0, 100000, NULL,
+           "items whose targeting lift is measured")
