@@ -1,0 +1,37 @@
+/*
+ * pipeline.h - the CLI's way to get from flags to the library's stages:
+ * open the data set (--data, or a model file with --model), build
+ * portraits and communities when a command needs them, and look up
+ * external ids. Every function prints its own error and returns an exit
+ * code (CLI_OK when it worked).
+ */
+#ifndef VCOMM_CLI_PIPELINE_H
+#define VCOMM_CLI_PIPELINE_H
+
+#include "cli.h"
+
+typedef enum cli_stage {
+    CLI_STAGE_DATA = 1,
+    CLI_STAGE_PORTRAITS = 2,
+    CLI_STAGE_COMMUNITIES = 3
+} cli_stage;
+
+typedef struct cli_pipeline {
+    vc_dataset *ds;
+    vc_portraits *pt;
+    vc_communities *cm;
+} cli_pipeline;
+
+/** Open up to stage. Without --data/--model: usage error, unless
+ *  synth_default, which generates the built-in synthetic data. */
+int cli_pipeline_open(cli_ctx *ctx, cli_pipeline *p, cli_stage stage,
+                      bool synth_default);
+void cli_pipeline_close(cli_pipeline *p);
+
+/** Index of an external user / item id (exit 2 naming it when unknown). */
+int cli_user_index(const cli_ctx *ctx, const vc_dataset *ds, const char *id,
+                   size_t *index);
+int cli_item_index(const cli_ctx *ctx, const vc_dataset *ds, const char *id,
+                   size_t *index);
+
+#endif
