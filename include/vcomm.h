@@ -728,6 +728,46 @@ VC_API size_t vc_eval_user_count(const vc_eval *ev);
 VC_API double vc_eval_target_lift(const vc_eval *ev);
 /** @} */
 
+
+/* ------------------------------------------------------------------------ */
+/** @name Model files
+ *  One file holds what serving needs: the data set, portraits, communities,
+ *  the recommender index and the options used (docs/model-format.md). A
+ *  backend builds offline and serves the file from another process; queries
+ *  on a loaded model give exactly the results of the in-memory build. @{ */
+
+typedef struct vc_model vc_model;
+
+/**
+ * Save communities (with their portraits and data set) to path,
+ * atomically: a temporary file in the same directory, then rename.
+ * opts are recorded in the file (and used to build the recommender index
+ * if no query built it yet).
+ * @return VC_OK, VC_ERR_INVALID, VC_ERR_IO (names the file), VC_ERR_NOMEM.
+ */
+VC_API vc_status vc_model_save(const vc_communities *cm, const char *path,
+                               const vc_options *opts);
+
+/**
+ * Load a model file. Checks the header, version, every section's CRC-32C
+ * and the structures' invariants.
+ * @param[out] out  free with vc_model_free(); NULL on error.
+ * @return VC_OK; VC_ERR_IO (missing / unreadable); VC_ERR_FORMAT (not a
+ *         model, wrong version, truncated, corrupted — the message says
+ *         which); VC_ERR_UNSUPPORTED (other byte order); VC_ERR_NOMEM.
+ */
+VC_API vc_status vc_model_load(vc_model **out, const char *path,
+                               const vc_options *opts);
+VC_API void vc_model_free(vc_model *m);
+
+/* The parts of a loaded model, borrowed: valid until vc_model_free(). */
+VC_API const vc_dataset *vc_model_dataset(const vc_model *m);
+VC_API const vc_portraits *vc_model_portraits(const vc_model *m);
+VC_API const vc_communities *vc_model_communities(const vc_model *m);
+/** The options the model was built with. */
+VC_API const vc_options *vc_model_options(const vc_model *m);
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif

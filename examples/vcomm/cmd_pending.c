@@ -57,12 +57,6 @@ const cli_command cmd_kmeans = {
 
 static const cli_flag out_flags[] = {
     {"--out", NULL, "FILE", "output file"}, END_FLAGS};
-const cli_command cmd_build = {
-    "build", "build portraits and communities and write a model file",
-    "vcomm build --data PATH --out MODEL",
-    "vcomm build --data ../shared/data/ml-100k --out ml100k.vcm",
-    CLI_TAKES_DATA, out_flags, not_yet};
-
 static const cli_flag update_flags[] = {
     {"--events", NULL, "FILE", "new events in the data set's event format"},
     {"--out", NULL, "MODEL", "updated model file"},

@@ -3,22 +3,43 @@
  */
 #include "pipeline.h"
 
+static vc_status open_model(cli_pipeline *p, const char *path,
+                            const vc_options *opts)
+{
+    vc_status s = vc_model_load(&p->model, path, opts);
+    if (s == VC_OK) {
+        p->ds = vc_model_dataset(p->model);
+        p->pt = vc_model_portraits(p->model);
+        p->cm = vc_model_communities(p->model);
+    }
+    return s;
+}
+
 int cli_pipeline_open(cli_ctx *ctx, cli_pipeline *p, cli_stage stage,
                       bool synth_default)
 {
     memset(p, 0, sizeof *p);
-    const char *data = cli_get(ctx, "--data");
+    const char *data = cli_get(ctx, "--data"), *model = cli_get(ctx, "--model");
     vc_status s;
-    if (data)
-        s = vc_dataset_load(&p->ds, data, ctx->opts);
+    if (model)
+        s = open_model(p, model, ctx->opts);
+    else if (data)
+        s = vc_dataset_load(&p->own_ds, data, ctx->opts);
     else if (synth_default)
-        s = vc_dataset_synthesize(&p->ds, ctx->opts);
+        s = vc_dataset_synthesize(&p->own_ds, ctx->opts);
     else
-        return cli_usage_error(ctx, "needs --data PATH");
-    if (s == VC_OK && stage >= CLI_STAGE_PORTRAITS)
-        s = vc_portrait_build(&p->pt, p->ds, ctx->opts);
-    if (s == VC_OK && stage >= CLI_STAGE_COMMUNITIES)
-        s = vc_cluster_run(&p->cm, p->pt, ctx->opts);
+        return cli_usage_error(ctx, (ctx->cmd->takes & CLI_TAKES_MODEL)
+                                        ? "needs --data PATH or --model FILE"
+                                        : "needs --data PATH");
+    if (!model) {
+        p->ds = p->own_ds;
+        if (s == VC_OK && stage >= CLI_STAGE_PORTRAITS)
+            s = vc_portrait_build(&p->own_pt, p->ds, ctx->opts);
+        p->pt = p->own_pt;
+        if (s == VC_OK && stage >= CLI_STAGE_COMMUNITIES)
+            s = vc_cluster_run(&p->own_cm, p->pt, ctx->opts);
+        p->cm = p->own_cm;
+    }
     if (s != VC_OK) {
         int rc = cli_library_error(ctx, s);
         cli_pipeline_close(p);
@@ -29,9 +50,10 @@ int cli_pipeline_open(cli_ctx *ctx, cli_pipeline *p, cli_stage stage,
 
 void cli_pipeline_close(cli_pipeline *p)
 {
-    vc_communities_free(p->cm);
-    vc_portraits_free(p->pt);
-    vc_dataset_free(p->ds);
+    vc_communities_free(p->own_cm);
+    vc_portraits_free(p->own_pt);
+    vc_dataset_free(p->own_ds);
+    vc_model_free(p->model);
     memset(p, 0, sizeof *p);
 }
 

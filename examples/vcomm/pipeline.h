@@ -17,13 +17,19 @@ typedef enum cli_stage {
 } cli_stage;
 
 typedef struct cli_pipeline {
-    vc_dataset *ds;
-    vc_portraits *pt;
-    vc_communities *cm;
+    const vc_dataset *ds;
+    const vc_portraits *pt;
+    const vc_communities *cm;
+    /* what the pipeline owns: either a model or the three stages */
+    vc_model *model;
+    vc_dataset *own_ds;
+    vc_portraits *own_pt;
+    vc_communities *own_cm;
 } cli_pipeline;
 
-/** Open up to stage. Without --data/--model: usage error, unless
- *  synth_default, which generates the built-in synthetic data. */
+/** Open up to stage, from --model FILE (everything at once) or --data
+ *  PATH. Without either: usage error, unless synth_default, which
+ *  generates the built-in synthetic data. */
 int cli_pipeline_open(cli_ctx *ctx, cli_pipeline *p, cli_stage stage,
                       bool synth_default);
 void cli_pipeline_close(cli_pipeline *p);

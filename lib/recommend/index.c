@@ -19,7 +19,7 @@
 
 #define DAY 86400.0
 
-static void index_free(void *p)
+void vci_rec_index_free(void *p)
 {
     vci_rec_index *ix = p;
     if (!ix)
@@ -179,7 +179,7 @@ static vc_status build(const vc_communities *cm, const vc_options *opts,
     vci_free(b.wsum);
     vci_free(b.stamp);
     if (s != VC_OK) {
-        index_free(ix);
+        vci_rec_index_free(ix);
         return s;
     }
     *out = ix;
@@ -202,7 +202,7 @@ vc_status vci_rec_index_get(const vc_communities *cm, const vc_options *opts,
         vci_rec_index *built = NULL;
         s = build(cm, opts, &built);
         if (s == VC_OK) {
-            m->lazy_free = index_free;
+            m->lazy_free = vci_rec_index_free;
             atomic_store(&m->lazy_index, built);
             ix = built;
         }

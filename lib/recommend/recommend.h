@@ -28,6 +28,9 @@ typedef struct vci_rec_index {
     bool explicit_ratings;
 } vci_rec_index;
 
+/** Free an index (the communities' lazy_free hook). */
+void vci_rec_index_free(void *index);
+
 /** The index of cm, built on first call. */
 vc_status vci_rec_index_get(const vc_communities *cm, const vc_options *opts,
                             const vci_rec_index **out);

@@ -1,0 +1,35 @@
+/*
+ * cmd_build.c - `vcomm build --data PATH --out MODEL`: load, build
+ * portraits and communities, and save everything serving needs as one
+ * model file (docs/model-format.md).
+ */
+#include "pipeline.h"
+
+static int run(cli_ctx *ctx)
+{
+    const char *out = cli_get(ctx, "--out");
+    if (!out)
+        return cli_usage_error(ctx, "needs --out MODEL");
+    cli_pipeline p;
+    int rc = cli_pipeline_open(ctx, &p, CLI_STAGE_COMMUNITIES, false);
+    if (rc != CLI_OK)
+        return rc;
+    vc_status s = vc_model_save(p.cm, out, ctx->opts);
+    if (s != VC_OK)
+        rc = cli_library_error(ctx, s);
+    else if (!ctx->json)
+        printf("wrote %s: %zu users, %zu items, %zu events, %zu communities\n", out,
+               vc_dataset_user_count(p.ds), vc_dataset_item_count(p.ds),
+               vc_dataset_event_count(p.ds), vc_communities_count(p.cm));
+    cli_pipeline_close(&p);
+    return rc;
+}
+
+static const cli_flag flags[] = {
+    {"--out", NULL, "MODEL", "the model file to write"}, {NULL, NULL, NULL, NULL}};
+
+const cli_command cmd_build = {
+    "build", "build portraits and communities and write a model file",
+    "vcomm build --data PATH --out MODEL",
+    "vcomm build --data ../shared/data/ml-100k --out ml100k.vcm",
+    CLI_TAKES_DATA, flags, run};

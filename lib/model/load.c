@@ -1,0 +1,290 @@
+/*
+ * load.c - vc_model_load: map the file, check the header, section table
+ * and every section's CRC-32C, copy the sections into the structures,
+ * check the invariants queries rely on (so that a file with valid
+ * checksums but impossible contents still fails cleanly), and rebuild the
+ * id maps.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "model.h"
+
+typedef struct entry {
+    uint32_t id, crc;
+    uint64_t offset, size, reserved;
+} entry;
+
+typedef struct file_view {
+    const unsigned char *data;
+    uint64_t size;
+    const char *path;
+    const entry *tab;
+    uint32_t nsec;
+} file_view;
+
+static vc_status bad(const file_view *f, const char *what)
+{
+    return vci_error(VC_ERR_FORMAT, "%s: not a valid vcomm model: %s", f->path, what);
+}
+
+static vc_status check_header(file_view *f)
+{
+    if (f->size < VCI_MODEL_ALIGN || memcmp(f->data, VCI_MODEL_MAGIC, 8) != 0)
+        return bad(f, "no model header (wrong file type?)");
+    uint32_t version, endian, nsec, crc;
+    uint64_t size, table;
+    memcpy(&version, f->data + 8, 4);
+    memcpy(&endian, f->data + 16, 4);
+    memcpy(&nsec, f->data + 20, 4);
+    memcpy(&size, f->data + 24, 8);
+    memcpy(&table, f->data + 32, 8);
+    memcpy(&crc, f->data + 40, 4);
+    if (vci_crc32c(0, f->data, 40) != crc)
+        return bad(f, "header checksum mismatch (corrupted)");
+    if (endian != 0x01020304u)
+        return vci_error(VC_ERR_UNSUPPORTED, "%s: model written on a host of other "
+                         "byte order", f->path);
+    if (version != VCI_MODEL_VERSION)
+        return vci_error(VC_ERR_FORMAT, "%s: model format version %u, this library "
+                         "reads version %u", f->path, version, VCI_MODEL_VERSION);
+    if (size != f->size)
+        return vci_error(VC_ERR_FORMAT, "%s: truncated or extended model: %llu bytes, "
+                         "header says %llu", f->path, (unsigned long long)f->size,
+                         (unsigned long long)size);
+    if (nsec < 2 || nsec > VCI_MODEL_MAX_BLOBS + 2 || table != VCI_MODEL_ALIGN ||
+        table + (uint64_t)nsec * sizeof(entry) > f->size)
+        return bad(f, "section table out of bounds");
+    f->tab = (const entry *)(f->data + table);
+    f->nsec = nsec;
+    for (uint32_t i = 0; i < nsec; i++) {
+        const entry *e = &f->tab[i];
+        if (e->id != i || e->offset % VCI_MODEL_ALIGN || e->offset > f->size ||
+            e->size > f->size - e->offset)
+            return vci_error(VC_ERR_FORMAT, "%s: section %u out of bounds", f->path, i);
+        if (e->size && vci_crc32c(0, f->data + e->offset, e->size) != e->crc)
+            return vci_error(VC_ERR_FORMAT, "%s: section %u checksum mismatch (corrupted)",
+                             f->path, i);
+    }
+    return VC_OK;
+}
+
+static vc_status copy_blobs(const file_view *f, const vci_blob *b, size_t nb)
+{
+    if (f->nsec != nb + 2)
+        return bad(f, "unexpected number of sections");
+    for (size_t i = 0; i < nb; i++) {
+        const entry *e = &f->tab[i + 1];
+        size_t bytes;
+        if (b[i].count > SIZE_MAX || !vci_mul_ok((size_t)b[i].count, b[i].elem, &bytes) ||
+            bytes != e->size)
+            return vci_error(VC_ERR_FORMAT, "%s: section %zu has %llu bytes, expected "
+                             "%llu x %zu", f->path, i + 1, (unsigned long long)e->size,
+                             (unsigned long long)b[i].count, b[i].elem);
+        if (b[i].count == 0)
+            continue;
+        void *p = b[i].aligned ? vci_aligned_calloc(b[i].count, b[i].elem)
+                               : vci_malloc(bytes);
+        if (!p)
+            return VC_ERR_NOMEM;
+        memcpy(p, f->data + e->offset, bytes);
+        *b[i].ptr = p;
+    }
+    return VC_OK;
+}
+
+/* ---- invariants ----------------------------------------------------------- */
+
+static bool str_ok(const vci_strpool *pool, size_t off)
+{
+    if (off == 0)
+        return true;
+    if (off < 1 + sizeof(uint32_t) || off >= pool->len)
+        return false;
+    uint32_t n = vci_strpool_strlen(pool, off);
+    return n < pool->len - off && pool->data[off + n] == '\0';
+}
+
+static bool strs_ok(const vci_strpool *pool, const size_t *offs, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++)
+        if (!str_ok(pool, offs[i]))
+            return false;
+    return true;
+}
+
+/* CSR starts: s[0] = 0, non-decreasing, s[n] = total. */
+#define DEFINE_CSR_OK(T)                                               \
+    static bool csr_ok_##T(const T *s, uint64_t n, uint64_t total)     \
+    {                                                                  \
+        if (!s || s[0] != 0 || s[n] != total)                          \
+            return false;                                              \
+        for (uint64_t i = 0; i < n; i++)                               \
+            if (s[i] > s[i + 1])                                       \
+                return false;                                          \
+        return true;                                                   \
+    }
+DEFINE_CSR_OK(uint32_t)
+DEFINE_CSR_OK(uint64_t)
+
+static bool below(const uint32_t *v, uint64_t n, uint64_t bound)
+{
+    for (uint64_t i = 0; i < n; i++)
+        if (v[i] >= bound)
+            return false;
+    return true;
+}
+
+static vc_status check_invariants(const file_view *f, const vc_communities *cm)
+{
+    const vc_portraits *pt = cm->pt;
+    const vc_dataset *ds = pt->ds;
+    const vci_topics *tp = &pt->topics;
+    uint64_t nu = ds->nusers, ni = ds->nitems, ne = ds->nevents;
+    bool ok = strs_ok(&ds->strings, ds->user_key, nu) &&
+              strs_ok(&ds->strings, ds->item_key, ni) &&
+              strs_ok(&ds->strings, ds->item_title, ni) &&
+              strs_ok(&ds->strings, ds->attr_name, ds->nattrs) &&
+              strs_ok(&ds->strings, ds->user_attr, nu * ds->nattrs) &&
+              strs_ok(&ds->strings, ds->cat_name, ds->ncats) &&
+              strs_ok(&ds->strings, ds->type_name, ds->ntypes) &&
+              csr_ok_uint64_t(ds->user_start, nu, ne) &&
+              csr_ok_uint64_t(ds->item_start, ni, ne) &&
+              below(ds->ev_item, ne, ni) && below(ds->item_events, ne, ne) &&
+              csr_ok_uint32_t(ds->item_cat_start, ni, ds->item_cat_start ? ds->item_cat_start[ni] : 0) &&
+              below(ds->item_cats, ds->item_cat_start[ni], ds->ncats);
+    for (uint64_t e = 0; ok && ds->ev_type && e < ne; e++)
+        ok = ds->ev_type[e] < ds->ntypes;
+    for (uint64_t u = 0; ok && u < nu; u++) /* keys must be present */
+        ok = ds->user_key[u] != 0;
+    for (uint64_t i = 0; ok && i < ni; i++)
+        ok = ds->item_key[i] != 0;
+    ok = ok && strs_ok(tp->pool, tp->name, tp->ntopics) &&
+         csr_ok_uint32_t(tp->item_start, ni, tp->item_start[ni]) &&
+         below(tp->item_topic, tp->item_start[ni], tp->ntopics) &&
+         strs_ok(&pt->tag_names, pt->tag_name, pt->ntags) &&
+         csr_ok_uint32_t(pt->tag_start, nu, pt->tag_start[nu]) &&
+         below(pt->tag_id, pt->tag_start[nu], pt->ntags);
+    for (uint32_t c = 0; ok && c < pt->ncols; c++)
+        ok = pt->schema.cols[c].layer <= VCI_LAYER_PREDICTIVE &&
+             str_ok(&pt->schema.strings, pt->schema.cols[c].group) &&
+             str_ok(&pt->schema.strings, pt->schema.cols[c].name) &&
+             pt->schema.cols[c].group && pt->schema.cols[c].name;
+    uint64_t ml = cm->mem_start ? cm->mem_start[nu] : 0;
+    ok = ok && csr_ok_uint32_t(cm->mem_start, nu, ml) &&
+         csr_ok_uint32_t(cm->comm_start, cm->ncomm, ml) &&
+         below(cm->mem_comm, ml, cm->ncomm) && below(cm->comm_user, ml, nu) &&
+         below(cm->tag_id, cm->ntag, pt->ntags);
+    for (uint32_t c = 0; ok && c < cm->ncomm; c++) {
+        const vci_community *k = &cm->comm[c];
+        ok = (k->topic == UINT32_MAX || k->topic < tp->ntopics) && k->name && k->persona &&
+             str_ok(&cm->strings, k->name) && str_ok(&cm->strings, k->persona) &&
+             k->tag_begin <= k->tag_end && k->tag_end <= cm->ntag;
+    }
+    return ok ? VC_OK : bad(f, "inconsistent contents");
+}
+
+/* ---- assembling ------------------------------------------------------------ */
+
+static vc_status rebuild_maps(vc_dataset *ds)
+{
+    VCI_CHECK(vci_idmap_reserve(&ds->user_map, ds->nusers));
+    for (uint32_t u = 0; u < ds->nusers; u++) {
+        size_t k = ds->user_key[u];
+        VCI_CHECK(vci_idmap_put(&ds->user_map, vci_strpool_str(&ds->strings, k),
+                                vci_strpool_strlen(&ds->strings, k), u));
+    }
+    VCI_CHECK(vci_idmap_reserve(&ds->item_map, ds->nitems));
+    for (uint32_t i = 0; i < ds->nitems; i++) {
+        size_t k = ds->item_key[i];
+        VCI_CHECK(vci_idmap_put(&ds->item_map, vci_strpool_str(&ds->strings, k),
+                                vci_strpool_strlen(&ds->strings, k), i));
+    }
+    for (uint32_t c = 0; c < ds->ncats; c++) {
+        size_t k = ds->cat_name[c];
+        VCI_CHECK(vci_idmap_put(&ds->cat_map, vci_strpool_str(&ds->strings, k),
+                                vci_strpool_strlen(&ds->strings, k), c));
+    }
+    return VC_OK;
+}
+
+static vc_status read_options(const file_view *f, vc_options *opts)
+{
+    const entry *e = &f->tab[f->nsec - 1];
+    const char *p = (const char *)f->data + e->offset, *end = p + e->size;
+    char line[1400];
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = (size_t)((nl ? nl : end) - p);
+        if (n < sizeof line) {
+            memcpy(line, p, n);
+            line[n] = '\0';
+            /* options unknown to this library version are ignored */
+            vc_status s = vc_options_set_pair(opts, line);
+            if (s == VC_ERR_NOMEM)
+                return s;
+        }
+        p += n + 1;
+    }
+    vci_clear_error();
+    return VC_OK;
+}
+
+vc_status vci_model_assemble(vc_model *m, const unsigned char *data,
+                             uint64_t size, const char *path)
+{
+    file_view f = {data, size, path, NULL, 0};
+    VCI_CHECK(check_header(&f));
+    const entry *e0 = &f.tab[0];
+    vci_model_scalars sc;
+    if (e0->size != sizeof sc)
+        return bad(&f, "scalar section has the wrong size");
+    memcpy(&sc, data + e0->offset, sizeof sc);
+    vc_communities *cm = m->cm;
+    vci_rec_index *ix = vci_model_has_index(&sc) ? vci_calloc(1, sizeof *ix) : NULL;
+    if (vci_model_has_index(&sc) && !ix)
+        return VC_ERR_NOMEM;
+    vci_blob *blobs = vci_calloc(VCI_MODEL_MAX_BLOBS, sizeof *blobs);
+    vc_status s = blobs ? vci_model_scalars_set(cm, ix, &sc) : VC_ERR_NOMEM;
+    if (s == VC_OK)
+        s = copy_blobs(&f, blobs, vci_model_layout(cm, ix, &sc, blobs));
+    if (ix) { /* hand the index to the communities: freed with them */
+        cm->lazy_free = vci_rec_index_free;
+        atomic_store(&cm->lazy_index, ix);
+    }
+    if (s == VC_OK)
+        s = check_invariants(&f, cm);
+    if (s == VC_OK)
+        s = rebuild_maps(m->ds);
+    if (s == VC_OK)
+        s = read_options(&f, m->opts);
+    vci_free(blobs);
+    return s;
+}
+
+vc_status vci_model_map(const char *path, const unsigned char **data,
+                        uint64_t *size)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return vci_error(VC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return vci_error(VC_ERR_IO, "%s: not a regular file", path);
+    }
+    if (st.st_size == 0) {
+        close(fd);
+        return vci_error(VC_ERR_FORMAT, "%s: empty file, not a vcomm model", path);
+    }
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED)
+        return vci_error(VC_ERR_IO, "%s: cannot map: %s", path, strerror(errno));
+    *data = p;
+    *size = (uint64_t)st.st_size;
+    return VC_OK;
+}
