@@ -121,7 +121,7 @@ static void make_communities(synth *sy)
         for (int o = 0; o < 3; o++)
             k->occupation[o] = (int)vci_rng_below(&rng, 21);
         k->region = (int)vci_rng_below(&rng, 10);
-        k->activity = 0.5 + 1.5 * vci_rng_uniform(&rng);
+        k->activity = 0.4 + 1.2 * vci_rng_uniform(&rng);   /* mean 1 */
         k->hour = 8 + 15 * vci_rng_uniform(&rng);
         k->weekend = 0.1 + 0.6 * vci_rng_uniform(&rng);
         k->weight = 0.5 + vci_rng_uniform(&rng);
