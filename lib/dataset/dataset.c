@@ -150,18 +150,49 @@ vc_status vci_dataset_create(vc_dataset **out, const char *format)
     return VC_OK;
 }
 
+void vci_event_block_free(vci_event_block *b)
+{
+    vci_free(b->user);
+    vci_free(b->item);
+    vci_free(b->value);
+    vci_free(b->time);
+    vci_free(b->type);
+    vci_free(b->amount);
+    memset(b, 0, sizeof *b);
+}
+
+vc_status vci_event_block_alloc(vci_event_block *b, size_t n, bool with_type,
+                                bool with_amount, uint8_t single_type)
+{
+    memset(b, 0, sizeof *b);
+    size_t m = VCI_MAX(n, (size_t)1);
+    b->user = vci_array_realloc(NULL, m, sizeof *b->user);
+    b->item = vci_array_realloc(NULL, m, sizeof *b->item);
+    b->value = vci_array_realloc(NULL, m, sizeof *b->value);
+    b->time = vci_array_realloc(NULL, m, sizeof *b->time);
+    if (with_type)
+        b->type = vci_array_realloc(NULL, m, sizeof *b->type);
+    if (with_amount)
+        b->amount = vci_array_realloc(NULL, m, sizeof *b->amount);
+    if (!b->user || !b->item || !b->value || !b->time || (with_type && !b->type) ||
+        (with_amount && !b->amount)) {
+        vci_event_block_free(b);
+        return VC_ERR_NOMEM;
+    }
+    b->single_type = single_type;
+    b->n = n;
+    b->cap = m;
+    return VC_OK;
+}
+
 static void free_staged(vci_staged_events *st)
 {
-    vci_free(st->user);
-    vci_free(st->item);
-    vci_free(st->type);
-    vci_free(st->value);
-    vci_free(st->amount);
-    vci_free(st->time);
+    for (size_t k = 0; k < st->nblocks; k++)
+        vci_event_block_free(&st->blocks[k]);
+    vci_free(st->blocks);
     memset(st, 0, sizeof *st);
 }
 
-/* Release only the staging area (after finalisation). */
 void vci_ds_free_staged(vc_dataset *ds)
 {
     free_staged(&ds->staged);
@@ -521,36 +552,87 @@ vc_status vci_ds_event_type(vc_dataset *ds, const char *name, size_t n,
     return VC_OK;
 }
 
-vc_status vci_ds_stage_reserve(vc_dataset *ds, size_t more)
+static vc_status check_event_total(const vc_dataset *ds, size_t more)
+{
+    size_t need = ds->staged.n + more;
+    if (need < more || need > UINT32_MAX - 2 || ds->nevents + need > UINT32_MAX - 2)
+        return vci_error(VC_ERR_RANGE, "more than %u events", UINT32_MAX - 2);
+    return VC_OK;
+}
+
+/* The growable block the feeding API appends to (made when missing). */
+static vc_status feeding_block(vc_dataset *ds, vci_event_block **out)
 {
     vci_staged_events *st = &ds->staged;
-    size_t need = st->n + more;
-    if (need < st->n)
-        return vci_error(VC_ERR_NOMEM, "too many events");
-    if (need > UINT32_MAX - 1 || ds->nevents + need > UINT32_MAX - 1)
-        return vci_error(VC_ERR_RANGE, "more than %u events", UINT32_MAX - 2);
-    grow_arr arrs[] = {{(void **)&st->user, sizeof *st->user},
-                       {(void **)&st->item, sizeof *st->item},
-                       {(void **)&st->type, sizeof *st->type},
-                       {(void **)&st->value, sizeof *st->value},
-                       {(void **)&st->amount, sizeof *st->amount},
-                       {(void **)&st->time, sizeof *st->time}};
-    return grow_all(arrs, VCI_ARRAY_LEN(arrs), &st->cap, need);
+    if (st->nblocks && st->blocks[st->nblocks - 1].growable) {
+        *out = &st->blocks[st->nblocks - 1];
+        return VC_OK;
+    }
+    VCI_CHECK(vci_reserve((void **)&st->blocks, &st->cap, st->nblocks + 1,
+                          sizeof *st->blocks));
+    vci_event_block *b = &st->blocks[st->nblocks];
+    VCI_CHECK(vci_event_block_alloc(b, 0, true, true, 0));
+    b->growable = true;
+    st->nblocks++;
+    *out = b;
+    return VC_OK;
+}
+
+vc_status vci_ds_stage_reserve(vc_dataset *ds, size_t more)
+{
+    VCI_CHECK(check_event_total(ds, more));
+    vci_event_block *b;
+    VCI_CHECK(feeding_block(ds, &b));
+    size_t need = b->n + more;
+    if (need <= b->cap)
+        return VC_OK;
+    size_t cap = VCI_MAX(need, b->cap + b->cap / 2);
+    void **arrays[] = {(void **)&b->user, (void **)&b->item, (void **)&b->value,
+                       (void **)&b->time, (void **)&b->type, (void **)&b->amount};
+    size_t sizes[] = {sizeof *b->user, sizeof *b->item, sizeof *b->value,
+                      sizeof *b->time, sizeof *b->type, sizeof *b->amount};
+    for (size_t k = 0; k < VCI_ARRAY_LEN(arrays); k++) {
+        void *p = vci_array_realloc(*arrays[k], cap, sizes[k]);
+        if (!p)
+            return VC_ERR_NOMEM;   /* cap unchanged: arrays stay consistent */
+        *arrays[k] = p;
+    }
+    b->cap = cap;
+    return VC_OK;
 }
 
 vc_status vci_ds_stage(vc_dataset *ds, uint32_t user, uint32_t item,
                        uint32_t type, float value, float amount, int64_t time)
 {
+    VCI_CHECK(vci_ds_stage_reserve(ds, 1));
+    vci_event_block *b = &ds->staged.blocks[ds->staged.nblocks - 1];
+    size_t e = b->n++;
+    b->user[e] = user;
+    b->item[e] = item;
+    b->type[e] = (uint8_t)type;
+    b->value[e] = value;
+    b->amount[e] = amount;
+    b->time[e] = time;
+    ds->staged.n++;
+    ds->finalised = false;
+    return VC_OK;
+}
+
+vc_status vci_ds_stage_block(vc_dataset *ds, vci_event_block *b)
+{
     vci_staged_events *st = &ds->staged;
-    if (st->n == st->cap)
-        VCI_CHECK(vci_ds_stage_reserve(ds, 1));
-    size_t e = st->n++;
-    st->user[e] = user;
-    st->item[e] = item;
-    st->type[e] = (uint8_t)type;
-    st->value[e] = value;
-    st->amount[e] = amount;
-    st->time[e] = time;
+    vc_status s = check_event_total(ds, b->n);
+    if (s == VC_OK)
+        s = vci_reserve((void **)&st->blocks, &st->cap, st->nblocks + 1,
+                        sizeof *st->blocks);
+    if (s != VC_OK) {
+        vci_event_block_free(b);
+        return s;
+    }
+    b->growable = false;
+    st->blocks[st->nblocks++] = *b;
+    st->n += b->n;
+    memset(b, 0, sizeof *b);
     ds->finalised = false;
     return VC_OK;
 }

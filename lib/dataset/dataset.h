@@ -23,16 +23,26 @@
 
 #include "core.h"
 
-/* Events waiting for finalisation (the loader's and the feeding API's
- * staging area), in arrival order. */
-typedef struct vci_staged_events {
+/* Events waiting for finalisation, in arrival order: a list of blocks.
+ * The feeding API appends to a growable block with every column; a loader
+ * hands over whole blocks it filled itself, where type NULL means every
+ * event has single_type and amount NULL means every amount is 0. */
+typedef struct vci_event_block {
     uint32_t *user;
     uint32_t *item;
-    uint8_t *type;
     float *value;
-    float *amount;
     int64_t *time;
+    uint8_t *type;
+    float *amount;
+    uint8_t single_type;
+    bool growable;       /* the feeding API's block (all columns present) */
     size_t n, cap;
+} vci_event_block;
+
+typedef struct vci_staged_events {
+    vci_event_block *blocks;
+    size_t nblocks, cap;
+    size_t n;            /* events in all blocks */
 } vci_staged_events;
 
 struct vc_dataset {
@@ -175,6 +185,14 @@ vc_status vci_ds_stage_reserve(vc_dataset *ds, size_t more);
 vc_status vci_ds_stage(vc_dataset *ds, uint32_t user, uint32_t item,
                        uint32_t type, float value, float amount,
                        int64_t time);
+/** A block of n events with the given columns (NULL type / amount as in
+ *  vci_event_block), allocated for the caller to fill. */
+vc_status vci_event_block_alloc(vci_event_block *b, size_t n, bool with_type,
+                                bool with_amount, uint8_t single_type);
+void vci_event_block_free(vci_event_block *b);
+/** Append a filled block (indices valid, b->n events); the data set takes
+ *  its arrays over (*b is cleared), also on failure (then freed). */
+vc_status vci_ds_stage_block(vc_dataset *ds, vci_event_block *b);
 /** Attach planted community labels (copied, nusers entries). */
 vc_status vci_ds_set_planted(vc_dataset *ds, const uint32_t *labels);
 

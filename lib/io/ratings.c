@@ -19,7 +19,7 @@
 #define MAX_DIRECT_IDS ((uint64_t)1 << 26)
 
 typedef struct rows {
-    uint32_t *uid, *iid, *line;
+    uint32_t *uid, *iid;
     float *val;
     int64_t *time;
     size_t n, cap;
@@ -32,7 +32,6 @@ typedef struct chunk {
     uint64_t nbad;           /* malformed lines (skip mode counts them all) */
     uint64_t bad_line;       /* local line of the first one */
     char bad_msg[192];
-    bool nomem;
 } chunk;
 
 typedef struct parse_job {
@@ -41,40 +40,68 @@ typedef struct parse_job {
     bool skip_bad;
 } parse_job;
 
-static bool rows_grow(rows *r)
+
+/* Newlines in a chunk, counted in a first parallel pass so that every
+ * chunk gets exactly its slots in one shared allocation (a chunk holds at
+ * most that many + 1 rows); rows of blank or skipped lines are compacted
+ * away afterwards. */
+static size_t count_newlines(const char *p, const char *e)
 {
-    size_t cap = r->cap ? r->cap * 2 : 4096;
-    uint32_t *u = vci_array_realloc(r->uid, cap, sizeof *u);
-    if (!u)
-        return false;
-    r->uid = u;
-    uint32_t *i = vci_array_realloc(r->iid, cap, sizeof *i);
-    if (!i)
-        return false;
-    r->iid = i;
-    uint32_t *l = vci_array_realloc(r->line, cap, sizeof *l);
-    if (!l)
-        return false;
-    r->line = l;
-    float *v = vci_array_realloc(r->val, cap, sizeof *v);
-    if (!v)
-        return false;
-    r->val = v;
-    int64_t *t = vci_array_realloc(r->time, cap, sizeof *t);
-    if (!t)
-        return false;
-    r->time = t;
+    /* eight bytes at a time: a byte equal to LF becomes 0x80 in m */
+    const uint64_t ones = 0x0101010101010101ull, lf = ones * '\n';
+    const uint64_t low7 = ones * 0x7F;
+    size_t n = 0;
+    for (; e - p >= 8; p += 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        uint64_t x = w ^ lf;
+        uint64_t m = ~(((x & low7) + low7) | x | low7);
+        n += (size_t)(((m >> 7) * ones) >> 56);   /* sum of the 0/1 bytes */
+    }
+    for (; p < e; p++)
+        n += *p == '\n';
+    return n;
+}
+
+static vc_status count_task(void *ctx, size_t task, unsigned worker)
+{
+    (void)worker;
+    chunk *c = (chunk *)ctx + task;
+    c->r.cap = count_newlines(c->b, c->e) + 1;
+    return VC_OK;
+}
+
+static size_t chunk_slots(const chunk *c)
+{
+    return c->r.cap;
+}
+
+static bool rows_alloc(rows *r, size_t cap)
+{
+    memset(r, 0, sizeof *r);
+    r->uid = vci_array_realloc(NULL, cap, sizeof *r->uid);
+    r->iid = vci_array_realloc(NULL, cap, sizeof *r->iid);
+    r->val = vci_array_realloc(NULL, cap, sizeof *r->val);
+    r->time = vci_array_realloc(NULL, cap, sizeof *r->time);
     r->cap = cap;
-    return true;
+    return r->uid && r->iid && r->val && r->time;
 }
 
 static void rows_free(rows *r)
 {
     vci_free(r->uid);
     vci_free(r->iid);
-    vci_free(r->line);
     vci_free(r->val);
     vci_free(r->time);
+    memset(r, 0, sizeof *r);
+}
+
+/* The view of a chunk's slots in the shared rows. */
+static rows rows_at(const rows *all, size_t offset, size_t cap)
+{
+    rows v = {all->uid + offset, all->iid + offset, all->val + offset,
+              all->time + offset, 0, cap};
+    return v;
 }
 
 /* ---- one line -------------------------------------------------------------- */
@@ -176,40 +203,115 @@ static inline bool fast_sep(const char **pp, const char *end,
                             const vci_ratings_spec *sp)
 {
     const char *p = *pp;
-    if ((size_t)(end - p) < sp->seplen || p[0] != sp->sep[0] ||
-        (sp->seplen > 1 && memcmp(p, sp->sep, sp->seplen) != 0))
+    if (sp->seplen == 1) {
+        if (p >= end || *p != sp->sep[0])
+            return false;
+    } else if ((size_t)(end - p) < 2 || p[0] != sp->sep[0] || p[1] != sp->sep[1]) {
         return false;
+    }
     *pp = p + sp->seplen;
     return true;
 }
 
-/* The fused parser of "U SEP I SEP R[.R] SEP T"; false means "ask the slow
- * path", never "malformed". */
-static inline bool parse_fast(const char *s, const char *e,
-                              const vci_ratings_spec *sp, row *r)
+/* The fused parser of a whole line "U SEP I SEP R[.R] SEP T" and its end
+ * (LF, CRLF or the end of the chunk): the start of the next line, or NULL
+ * to ask the slow path (never "malformed" by itself). */
+static inline const char *parse_fast(const char *s, const char *e,
+                                     const vci_ratings_spec *sp, row *r)
 {
     const char *p = s;
     uint64_t u, i, rv, t;
     if (!fast_uint(&p, e, &u) || u >= UINT32_MAX || !fast_sep(&p, e, sp) ||
         !fast_uint(&p, e, &i) || i >= UINT32_MAX || !fast_sep(&p, e, sp) ||
         !fast_uint(&p, e, &rv))
-        return false;
+        return NULL;
     double val = (double)rv;
     if (p < e && *p == '.') {
         p++;
         if (p >= e || (unsigned)(*p - '0') >= 10)
-            return false;
+            return NULL;
         val += (*p - '0') / 10.0;
         p++;
     }
-    if (!fast_sep(&p, e, sp) || !fast_uint(&p, e, &t) || p != e)
-        return false;
+    if (!fast_sep(&p, e, sp) || !fast_uint(&p, e, &t))
+        return NULL;
+    if (p < e && *p == '\r')
+        p++;
+    if (p < e && *p++ != '\n')
+        return NULL;
     if (val < sp->min_rating || val > sp->max_rating)
-        return false;
+        return NULL;
     r->uid = (uint32_t)u;
     r->iid = (uint32_t)i;
     r->val = (float)val;
     r->time = (int64_t)t;
+    return p;
+}
+
+#if defined(__GNUC__)
+#  define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#  define ALWAYS_INLINE inline
+#endif
+
+/* Walk the lines of a chunk, parsing each non-blank one; fn sees every
+ * row parsed (r != NULL) or malformed line (msg != NULL) and returns false
+ * to stop. Returns the number of lines walked. Inlined into each caller so
+ * that fn is a direct call. */
+typedef bool (*line_fn)(void *ctx, uint64_t line, const row *r, const char *msg);
+
+static ALWAYS_INLINE uint64_t walk_chunk(const chunk *c, const vci_ratings_spec *sp,
+                                         line_fn fn, void *ctx)
+{
+    const char *p = c->b;
+    uint64_t line = 0;
+    char msg[sizeof c->bad_msg];
+    while (p < c->e) {
+        line++;
+        row r;
+        const char *next = parse_fast(p, c->e, sp, &r);
+        if (next) {
+            if (!fn(ctx, line, &r, NULL))
+                return line;
+            p = next;
+            continue;
+        }
+        const char *nl = memchr(p, '\n', (size_t)(c->e - p));
+        const char *le = nl ? nl : c->e;
+        next = nl ? nl + 1 : c->e;
+        if (le > p && le[-1] == '\r')
+            le--;
+        if (!vci_is_blank(p, (size_t)(le - p))) {
+            bool good = parse_slow(p, (size_t)(le - p), sp, &r, msg, sizeof msg);
+            if (!fn(ctx, line, good ? &r : NULL, good ? NULL : msg))
+                return line;
+        }
+        p = next;
+    }
+    return line;
+}
+
+typedef struct parse_ctx {
+    chunk *c;
+    bool skip_bad;
+} parse_ctx;
+
+static bool collect_row(void *ctx, uint64_t line, const row *r, const char *msg)
+{
+    parse_ctx *pc = ctx;
+    chunk *c = pc->c;
+    if (!r) {
+        if (c->nbad++ == 0) {
+            c->bad_line = line;
+            snprintf(c->bad_msg, sizeof c->bad_msg, "%s", msg);
+        }
+        return pc->skip_bad;
+    }
+    size_t k = c->r.n++;
+    c->r.uid[k] = r->uid;
+    c->r.iid[k] = r->iid;
+    c->r.val[k] = r->val;
+    c->r.time[k] = r->time;
     return true;
 }
 
@@ -218,46 +320,33 @@ static vc_status parse_chunk(void *ctx, size_t task, unsigned worker)
     (void)worker;
     parse_job *job = ctx;
     chunk *c = &job->chunks[task];
-    const vci_ratings_spec *sp = job->spec;
-    const char *p = c->b;
-    uint64_t line = 0;
-    while (p < c->e) {
-        const char *nl = memchr(p, '\n', (size_t)(c->e - p));
-        const char *le = nl ? nl : c->e;
-        const char *next = nl ? nl + 1 : c->e;
-        if (le > p && le[-1] == '\r')
-            le--;
-        line++;
-        if (vci_is_blank(p, (size_t)(le - p))) {
-            p = next;
-            continue;
-        }
-        row r;
-        char later[sizeof c->bad_msg];   /* only the first message is kept */
-        if (!parse_fast(p, le, sp, &r) &&
-            !parse_slow(p, (size_t)(le - p), sp, &r, c->nbad ? later : c->bad_msg,
-                        sizeof c->bad_msg)) {
-            if (c->nbad++ == 0)
-                c->bad_line = line;
-            if (!job->skip_bad)
-                break;
-            p = next;
-            continue;
-        }
-        if (c->r.n == c->r.cap && !rows_grow(&c->r)) {
-            c->nomem = true;
-            return VC_ERR_NOMEM;
-        }
-        size_t k = c->r.n++;
-        c->r.uid[k] = r.uid;
-        c->r.iid[k] = r.iid;
-        c->r.val[k] = r.val;
-        c->r.time[k] = r.time;
-        c->r.line[k] = (uint32_t)line;
-        p = next;
-    }
-    c->nlines = line;
+    parse_ctx pc = {c, job->skip_bad};
+    c->nlines = walk_chunk(c, job->spec, collect_row, &pc);
     return VC_OK;
+}
+
+/* The line of the k-th row of a chunk (error messages only). */
+typedef struct find_ctx {
+    size_t want, seen;
+    uint64_t line;
+} find_ctx;
+
+static bool find_row(void *ctx, uint64_t line, const row *r, const char *msg)
+{
+    (void)msg;
+    find_ctx *f = ctx;
+    if (r && f->seen++ == f->want) {
+        f->line = line;
+        return false;
+    }
+    return true;
+}
+
+static uint64_t row_line(const chunk *c, const vci_ratings_spec *sp, size_t k)
+{
+    find_ctx f = {k, 0, 0};
+    walk_chunk(c, sp, find_row, &f);
+    return f.line;
 }
 
 /* ---- cutting the file -------------------------------------------------------- */
@@ -394,9 +483,13 @@ static vc_status report_parse_errors(vci_load *ld, const char *path,
     return VC_OK;
 }
 
+/* Map every chunk's ids to indices in file order (so indices follow first
+ * appearance), in place, and hand the chunks to the data set as event
+ * blocks. Rows naming an unknown user or item (when a users / items file
+ * defined them) are bad lines. */
 static vc_status stage_rows(vci_load *ld, const char *path,
                             const vci_ratings_spec *sp, chunk *c, size_t nc,
-                            uint64_t first_line)
+                            uint64_t first_line, rows *all)
 {
     vc_dataset *ds = ld->ds;
     size_t total = 0;
@@ -410,16 +503,11 @@ static vc_status stage_rows(vci_load *ld, const char *path,
     }
     if (total == 0)
         return vci_parse_error(path, 0, "no ratings in the file");
-    VCI_CHECK(vci_ds_stage_reserve(ds, total));
     id_table ut, it;
     VCI_CHECK(table_init(&ut, ds, true, max_u, total));
     vc_status s = table_init(&it, ds, false, max_i, total);
-    if (s != VC_OK) {
-        vci_free(ut.direct);
-        return s;
-    }
     uint64_t base = first_line;
-    vci_staged_events *st = &ds->staged;
+    size_t w = 0;   /* rows kept so far, compacted to the front of all */
     for (size_t k = 0; k < nc && s == VC_OK; k++) {
         const rows *r = &c[k].r;
         for (size_t j = 0; j < r->n && s == VC_OK; j++) {
@@ -431,26 +519,30 @@ static vc_status stage_rows(vci_load *ld, const char *path,
             if (s != VC_OK)
                 break;
             if (!uk || !ik) {
-                s = vci_load_bad_line(ld, path, base + r->line[j],
+                uint64_t line = !ld->skip_bad || !ds->first_skip
+                                    ? base + row_line(&c[k], sp, j) : 0;
+                s = vci_load_bad_line(ld, path, line,
                                       "unknown %s %u (not defined in the %s file)",
                                       uk ? "item" : "user", uk ? r->iid[j] : r->uid[j],
                                       uk ? "items" : "users");
                 continue;
             }
-            size_t e = st->n++;
-            st->user[e] = u;
-            st->item[e] = i;
-            st->type[e] = VC_EVENT_RATING;
-            st->value[e] = r->val[j];
-            st->amount[e] = 0;
-            st->time[e] = r->time[j];
+            all->uid[w] = u;
+            all->iid[w] = i;
+            all->val[w] = r->val[j];
+            all->time[w] = r->time[j];
+            w++;
         }
         base += c[k].nlines;
     }
-    ds->finalised = false;
     vci_free(ut.direct);
     vci_free(it.direct);
-    return s;
+    if (s != VC_OK)
+        return s;
+    vci_event_block b = {all->uid, all->iid, all->val, all->time, NULL, NULL,
+                         VC_EVENT_RATING, false, w, all->cap};
+    memset(all, 0, sizeof *all);
+    return vci_ds_stage_block(ds, &b);
 }
 
 vc_status vci_load_ratings(vci_load *ld, const char *path,
@@ -475,6 +567,21 @@ vc_status vci_load_ratings(vci_load *ld, const char *path,
         if (!c)
             s = VC_ERR_NOMEM;
     }
+    rows all;
+    memset(&all, 0, sizeof all);
+    if (s == VC_OK)
+        s = vci_parallel_for(ld->pool, nc, count_task, c, NULL);
+    if (s == VC_OK) {
+        size_t slots = 0;
+        for (size_t k = 0; k < nc; k++)
+            slots += chunk_slots(&c[k]);
+        if (!rows_alloc(&all, slots))
+            s = VC_ERR_NOMEM;
+        for (size_t k = 0, off = 0; k < nc && s == VC_OK; k++) {
+            c[k].r = rows_at(&all, off, chunk_slots(&c[k]));
+            off += chunk_slots(&c[k]);
+        }
+    }
     if (s == VC_OK) {
         parse_job job = {spec, c, ld->skip_bad};
         s = vci_parallel_for(ld->pool, nc, parse_chunk, &job, &ld->progress);
@@ -482,9 +589,8 @@ vc_status vci_load_ratings(vci_load *ld, const char *path,
     if (s == VC_OK)
         s = report_parse_errors(ld, path, c, nc, header_lines);
     if (s == VC_OK)
-        s = stage_rows(ld, path, spec, c, nc, header_lines);
-    for (size_t k = 0; k < nc; k++)
-        rows_free(&c[k].r);
+        s = stage_rows(ld, path, spec, c, nc, header_lines, &all);
+    rows_free(&all);
     vci_free(c);
     vci_file_close(&f);
     return s;

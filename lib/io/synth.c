@@ -67,7 +67,7 @@ typedef struct synth {
     uint32_t *user_comm;     /* [nusers] */
     uint32_t *count;         /* [nusers] events */
     uint64_t *offset;        /* [nusers + 1] */
-    vci_staged_events *st;
+    vci_event_block *st;
     uint32_t **seen;         /* per worker: item -> stamp */
     uint32_t *stamp;         /* per worker */
     unsigned nworkers;
@@ -313,7 +313,7 @@ static vc_status events_task(void *ctx, size_t task, unsigned worker)
 {
     synth *sy = ctx;
     uint32_t *seen = sy->seen[worker];
-    vci_staged_events *st = sy->st;
+    vci_event_block *st = sy->st;
     size_t u0 = task * USERS_PER_TASK;
     size_t u1 = VCI_MIN((size_t)sy->nusers, u0 + USERS_PER_TASK);
     for (size_t u = u0; u < u1; u++) {
@@ -347,9 +347,7 @@ static vc_status events_task(void *ctx, size_t task, unsigned worker)
             prev = t;
             st->user[e] = (uint32_t)u;
             st->item[e] = item;
-            st->type[e] = VC_EVENT_RATING;
             st->value[e] = (float)r;
-            st->amount[e] = 0.0f;
             st->time[e] = t;
         }
     }
@@ -412,12 +410,17 @@ static vc_status synthesize(synth *sy, vc_dataset *ds, vci_pool *pool,
     if (total > UINT32_MAX - 2)
         return vci_error(VC_ERR_RANGE, "synthetic data of %llu events is too big (at most "
                          "%u)", (unsigned long long)total, UINT32_MAX - 2);
-    VCI_CHECK(vci_ds_stage_reserve(ds, (size_t)total));
-    sy->st = &ds->staged;
+    vci_event_block block;
+    VCI_CHECK(vci_event_block_alloc(&block, (size_t)total, false, false,
+                                    VC_EVENT_RATING));
+    sy->st = &block;
     size_t ntasks = (sy->nusers + USERS_PER_TASK - 1) / USERS_PER_TASK;
-    VCI_CHECK(vci_parallel_for(pool, ntasks, events_task, sy, progress));
-    ds->staged.n = (size_t)total;
-    ds->finalised = false;
+    vc_status s = vci_parallel_for(pool, ntasks, events_task, sy, progress);
+    if (s != VC_OK) {
+        vci_event_block_free(&block);
+        return s;
+    }
+    VCI_CHECK(vci_ds_stage_block(ds, &block));
     return vci_ds_set_planted(ds, sy->user_comm);
 }
 
