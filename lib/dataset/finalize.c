@@ -392,6 +392,7 @@ static void free_parts(index_parts *p)
     vci_free(p->cat_start);
     vci_free(p->cats);
     vci_free(p->type_count);
+    memset(p, 0, sizeof *p);
 }
 
 /* Allocate every other index; the categories CSR is filled here. */

@@ -38,11 +38,12 @@ char *vci_path_join(const char *dir, const char *name)
 
 bool vci_path_is_file(const char *dir, const char *name)
 {
-    char *p = dir ? vci_path_join(dir, name) : vci_strdup(name);
+    char p[8192];   /* no allocation: a probe must not fail for memory */
+    int n = dir ? snprintf(p, sizeof p, "%s%s%s", dir,
+                           *dir && dir[strlen(dir) - 1] != '/' ? "/" : "", name)
+                : snprintf(p, sizeof p, "%s", name);
     struct stat st;
-    bool ok = p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
-    vci_free(p);
-    return ok;
+    return n > 0 && (size_t)n < sizeof p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 bool vci_path_is_dir(const char *path)

@@ -145,11 +145,13 @@ typedef vc_status (*vci_line_fn)(vci_load *ld, void *ctx, const char *path,
 vc_status vci_for_each_line(vci_load *ld, const char *path, const char *sep,
                             size_t nfields, bool required, vci_line_fn fn,
                             void *ctx);
-/** A text field as UTF-8: kept when valid; with latin1 converted from
- *  ISO-8859-1 otherwise (into ld->buf, valid until the next call). False
- *  when it holds a NUL byte or (not latin1) invalid UTF-8; *why says so. */
-bool vci_load_text(vci_load *ld, vci_span in, bool latin1, vci_span *out,
-                   const char **why);
+/** A text field of path:line as UTF-8: kept when valid; with latin1
+ *  converted from ISO-8859-1 otherwise (into ld->buf, valid until the next
+ *  call). A NUL byte, or (not latin1) invalid UTF-8, is a bad line "what:
+ *  why" and *ok is false. Returns VC_ERR_NOMEM or the bad-line status. */
+vc_status vci_load_text(vci_load *ld, vci_span in, bool latin1,
+                        const char *path, uint64_t line, const char *what,
+                        vci_span *out, bool *ok);
 /** A field as an integer id of the MovieLens formats: its canonical
  *  decimal text in buf (24 bytes). */
 bool vci_int_id(vci_span f, char *buf, vci_span *out);

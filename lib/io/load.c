@@ -70,26 +70,23 @@ bool vci_int_id(vci_span f, char *buf, vci_span *out)
     return true;
 }
 
-bool vci_load_text(vci_load *ld, vci_span in, bool latin1, vci_span *out,
-                   const char **why)
+vc_status vci_load_text(vci_load *ld, vci_span in, bool latin1,
+                        const char *path, uint64_t line, const char *what,
+                        vci_span *out, bool *ok)
 {
-    if (memchr(in.s, '\0', in.n)) {
-        *why = "text holds a NUL byte";
-        return false;
-    }
+    *ok = false;
+    if (memchr(in.s, '\0', in.n))
+        return vci_load_bad_line(ld, path, line, "%s: text holds a NUL byte", what);
     if (latin1) {
-        if (vci_latin1_text(in.s, in.n, &ld->buf, &ld->bufcap, out) != VC_OK) {
-            *why = "out of memory";
-            return false;
-        }
-        return true;
+        VCI_CHECK(vci_latin1_text(in.s, in.n, &ld->buf, &ld->bufcap, out));
+    } else if (vci_utf8_check(in.s, in.n) != in.n) {
+        return vci_load_bad_line(ld, path, line, "%s: text is not valid UTF-8 "
+                                 "(convert the file to UTF-8)", what);
+    } else {
+        *out = in;
     }
-    if (vci_utf8_check(in.s, in.n) != in.n) {
-        *why = "text is not valid UTF-8 (convert the file to UTF-8)";
-        return false;
-    }
-    *out = in;
-    return true;
+    *ok = true;
+    return VC_OK;
 }
 
 vc_status vci_for_each_line(vci_load *ld, const char *path, const char *sep,

@@ -256,11 +256,8 @@ typedef struct reader {
 /* A text field as UTF-8; false = reported as a bad line. */
 static vc_status text_of(const reader *r, field f, vci_span *out, bool *ok)
 {
-    const char *why;
-    *ok = vci_load_text(r->ld, field_of(r->c, r->cm, f), false, out, &why);
-    if (!*ok)
-        return vci_load_bad_line(r->ld, r->path, r->c->line, "%s: %s", fields[f].key, why);
-    return VC_OK;
+    return vci_load_text(r->ld, field_of(r->c, r->cm, f), false, r->path, r->c->line,
+                         fields[f].key, out, ok);
 }
 
 /* A number field (absent = fallback); false = reported. */
@@ -310,15 +307,10 @@ static vc_status set_user_attrs(const reader *r, uint32_t u, bool *ok)
             VCI_CHECK(set_attr(ds, u, fields[f].key, v));
     }
     for (size_t e = 0; e < r->cm->nextra && *ok; e++) {
-        vci_span v = vci_trim(r->c->fields[r->cm->extra[e].col]);
-        const char *why;
-        vci_span t;
-        if (!vci_load_text(r->ld, v, false, &t, &why)) {
-            *ok = false;
-            return vci_load_bad_line(r->ld, r->path, r->c->line, "%s: %s",
-                                     r->cm->extra[e].name, why);
-        }
-        if (t.n)
+        vci_span v = vci_trim(r->c->fields[r->cm->extra[e].col]), t;
+        VCI_CHECK(vci_load_text(r->ld, v, false, r->path, r->c->line,
+                                r->cm->extra[e].name, &t, ok));
+        if (*ok && t.n)
             VCI_CHECK(set_attr(ds, u, r->cm->extra[e].name, t));
     }
     return VC_OK;

@@ -95,10 +95,9 @@ static vc_status set_title(vci_load *ld, const char *path, uint64_t line,
                            uint32_t item, vci_span title, bool latin1)
 {
     vci_span t;
-    const char *why;
-    if (!vci_load_text(ld, vci_trim(title), latin1, &t, &why))
-        return vci_load_bad_line(ld, path, line, "title: %s", why);
-    return vci_ds_set_item_title(ld->ds, item, t.s, t.n);
+    bool ok;
+    VCI_CHECK(vci_load_text(ld, vci_trim(title), latin1, path, line, "title", &t, &ok));
+    return ok ? vci_ds_set_item_title(ld->ds, item, t.s, t.n) : VC_OK;
 }
 
 /* Load one optional file of a directory; *present says whether it was. */
@@ -148,11 +147,11 @@ static vc_status ml1m_user(vci_load *ld, void *ctx, const char *path,
         return vci_load_bad_line(ld, path, line, "occupation code '%.*s' is not 0..20",
                                  SHOW(f[3]));
     vci_span z;
-    const char *why;
-    if (!vci_load_text(ld, zip, false, &z, &why))
-        return vci_load_bad_line(ld, path, line, "zip-code: %s", why);
-    uint32_t u;
     bool ok;
+    VCI_CHECK(vci_load_text(ld, zip, false, path, line, "zip-code", &z, &ok));
+    if (!ok)
+        return VC_OK;
+    uint32_t u;
     VCI_CHECK(id_field(ld, path, line, f[0], true, &u, &ok));
     if (!ok)
         return VC_OK;
@@ -188,9 +187,9 @@ static vc_status ml1m_movie_line(vci_load *ld, const char *path, uint64_t line,
         return VC_OK;
     VCI_CHECK(set_title(ld, path, line, item, title, true));
     vci_span g;
-    const char *why;
-    if (!vci_load_text(ld, genres, true, &g, &why))
-        return vci_load_bad_line(ld, path, line, "genres: %s", why);
+    VCI_CHECK(vci_load_text(ld, genres, true, path, line, "genres", &g, &ok));
+    if (!ok)
+        return VC_OK;
     if (g.n == 18 && memcmp(g.s, "(no genres listed)", 18) == 0)
         return VC_OK;
     return vci_ds_set_item_categories(ld->ds, item, g.s, g.n, '|');
@@ -248,20 +247,22 @@ static vc_status ml100k_user(vci_load *ld, void *ctx, const char *path,
                                  "of years", SHOW(f[1]));
     if (g.n != 1 || (g.s[0] != 'M' && g.s[0] != 'F'))
         return vci_load_bad_line(ld, path, line, "gender '%.*s' is not M or F", SHOW(f[2]));
-    const char *why;
     vci_span ot, zt;
-    if (!vci_load_text(ld, o, true, &ot, &why))
-        return vci_load_bad_line(ld, path, line, "occupation: %s", why);
-    if (!ot.n)
-        return vci_load_bad_line(ld, path, line, "occupation is empty");
-    uint32_t u;
     bool ok;
+    if (!o.n)
+        return vci_load_bad_line(ld, path, line, "occupation is empty");
+    /* check both texts before the user exists; convert them after */
+    VCI_CHECK(vci_load_text(ld, z, true, path, line, "zip code", &zt, &ok));
+    if (ok)
+        VCI_CHECK(vci_load_text(ld, o, true, path, line, "occupation", &ot, &ok));
+    if (!ok)
+        return VC_OK;
+    uint32_t u;
     VCI_CHECK(id_field(ld, path, line, f[0], true, &u, &ok));
     if (!ok)
         return VC_OK;
     VCI_CHECK(set_attr(ld, u, "occupation", ot.s, ot.n));
-    if (!vci_load_text(ld, z, true, &zt, &why))
-        return vci_load_bad_line(ld, path, line, "zip code: %s", why);
+    VCI_CHECK(vci_load_text(ld, z, true, path, line, "zip code", &zt, &ok));
     VCI_CHECK(set_attr(ld, u, "zip", zt.s, zt.n));
     char num[24];
     int n = snprintf(num, sizeof num, "%lld", (long long)age);
@@ -287,9 +288,10 @@ static vc_status ml100k_genre(vci_load *ld, void *ctx, const char *path,
         return vci_load_bad_line(ld, path, line, "genre index '%.*s' is not 0..18",
                                  SHOW(f[1]));
     vci_span t;
-    const char *why;
-    if (!vci_load_text(ld, name, true, &t, &why))
-        return vci_load_bad_line(ld, path, line, "genre name: %s", why);
+    bool ok;
+    VCI_CHECK(vci_load_text(ld, name, true, path, line, "genre name", &t, &ok));
+    if (!ok)
+        return VC_OK;
     if (!t.n)
         return vci_load_bad_line(ld, path, line, "genre name is empty");
     return vci_ds_category(ld->ds, t.s, t.n, &g->cat[k]);
@@ -403,9 +405,9 @@ static vc_status latest_movie(vci_load *ld, void *ctx, const char *path,
         return VC_OK;
     VCI_CHECK(set_title(ld, path, line, item, f[1], false));
     vci_span g;
-    const char *why;
-    if (!vci_load_text(ld, vci_trim(f[2]), false, &g, &why))
-        return vci_load_bad_line(ld, path, line, "genres: %s", why);
+    VCI_CHECK(vci_load_text(ld, vci_trim(f[2]), false, path, line, "genres", &g, &ok));
+    if (!ok)
+        return VC_OK;
     if (g.n == 18 && memcmp(g.s, "(no genres listed)", 18) == 0)
         return VC_OK;
     return vci_ds_set_item_categories(ld->ds, item, g.s, g.n, '|');
@@ -423,7 +425,6 @@ static vc_status latest_tag(vci_load *ld, void *ctx, const char *path,
     const tags_ctx *t = ctx;
     char ub[24], ib[24];
     vci_span u, i, ts = vci_trim(f[3]), text;
-    const char *why;
     int64_t time;
     if (!vci_int_id(f[0], ub, &u))
         return vci_load_bad_line(ld, path, line, "user id '%.*s' is not a whole number",
@@ -431,8 +432,10 @@ static vc_status latest_tag(vci_load *ld, void *ctx, const char *path,
     if (!vci_int_id(f[1], ib, &i))
         return vci_load_bad_line(ld, path, line, "item id '%.*s' is not a whole number",
                                  SHOW(f[1]));
-    if (!vci_load_text(ld, f[2], false, &text, &why))
-        return vci_load_bad_line(ld, path, line, "tag: %s", why);
+    bool ok;
+    VCI_CHECK(vci_load_text(ld, f[2], false, path, line, "tag", &text, &ok));
+    if (!ok)
+        return VC_OK;
     if (!vci_parse_int(ts.s, ts.n, &time))
         return vci_load_bad_line(ld, path, line, "timestamp '%.*s' is not a whole "
                                  "number of Unix seconds", SHOW(f[3]));

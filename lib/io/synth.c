@@ -144,11 +144,12 @@ static vc_status make_items(synth *sy, vc_dataset *ds)
     }
     uint32_t *perm = vci_calloc(sy->nitems, sizeof *perm);
     uint8_t *gen = sy->item_genre, *ngen = sy->item_ngenre;
-    vc_status s = perm ? VC_OK : VC_ERR_NOMEM;
+    if (!perm)
+        return VC_ERR_NOMEM;
     for (uint32_t i = 0; i < sy->nitems; i++)
         perm[i] = i;
-    if (s == VC_OK)
-        vci_rng_shuffle_u32(&rng, perm, sy->nitems);
+    vci_rng_shuffle_u32(&rng, perm, sy->nitems);
+    vc_status s = VC_OK;
     char id[16], title[96];
     for (uint32_t i = 0; i < sy->nitems && s == VC_OK; i++) {
         uint32_t idx;
