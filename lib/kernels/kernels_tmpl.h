@@ -1,0 +1,334 @@
+/*
+ * kernels_tmpl.h - the SIMD kernel bodies, written once over a small
+ * vector vocabulary and instantiated by each ISA file (kernels_avx2.c,
+ * kernels_avx512.c, kernels_neon.c), which defines before including it:
+ *
+ *   VK(name)          name with the ISA suffix; VK_NAME the ISA's name
+ *   W                 float lanes of a vector = lanes of a centroid panel
+ *   TR, TP            register tile: TR points x TP panels of accumulators
+ *   vf, vi, vm        float vector, int32 vector, comparison mask
+ *   VLOAD(p), VSTORE(p, v)   aligned     VLOADU(p) / VSTOREU(p, v) unaligned
+ *   VILOAD(p), VISTORE(p, v) aligned int32 load / store
+ *   VSET1(x), VZERO() broadcast / zero    VISET1(i), VIOTA() (0 .. W-1)
+ *   VFMA(a, b, c)     a * b + c, one rounding
+ *   VADD VSUB VMUL VMIN VMAX (a, b)       VIADD(a, b)
+ *   VLT(a, b)         mask of a < b
+ *   VSEL(m, t, f)     m ? t : f (floats)  VISEL(m, t, f) (int32)
+ *   VHSUM(v), VHMIN(v)  sum / minimum of the lanes (float)
+ *   VIEQ(a, b)        mask of int32 a == b
+ *   VARGMIN(v, i, val, idx)  *val = min lane, *idx = lowest i among the
+ *                     lanes holding it
+ *   vd, VDW           double vector and its lanes
+ *   VDCVT(p)          VDW floats at p (unaligned) widened to doubles
+ *   VDLOADU(p), VDSTOREU(p, v), VDADD(a, b)
+ *
+ * Micro-kernel: centroids are packed in panels of W (vci_cpack), so lanes
+ * run over centroids and every point coordinate is one broadcast; a tile
+ * keeps TR x TP accumulators in registers and walks the d dimensions once.
+ * Accumulators start at the panel's bias (|c|^2 for L2, whose panels hold
+ * -2c), so an accumulator ends as |c|^2 - 2 x.c and the fused argmin
+ * compares those directly. Each (point, centroid) value is the same
+ * sequence of FMAs in every entry point, whatever the tile position, so
+ * nearest, top-2 and block agree bit for bit. Tail points repeat the last
+ * row; tail panels run one panel at a time; padding lanes start at +inf.
+ */
+
+#include <math.h>
+
+#define VK_UNROLL _Pragma("GCC unroll 16")
+#define VK_ALIGNED _Alignas(64)
+
+#if defined(__GNUC__)
+#  define VK_INLINE static inline __attribute__((always_inline))
+#  define VK_NOINLINE static __attribute__((noinline))
+#else
+#  define VK_INLINE static inline
+#  define VK_NOINLINE static
+#endif
+
+/* acc[r][q] = bias of panel q + sum_p rows[r][p] * panel q [p] */
+VK_INLINE void VK(tile)(const float *pan, size_t pstride, const float *bias,
+                        const float *const *rp, size_t d, vf acc[TR][TP],
+                        const int np)
+{
+    VK_UNROLL for (int r = 0; r < TR; r++)
+        VK_UNROLL for (int q = 0; q < np; q++)
+            acc[r][q] = VLOAD(bias + q * W);
+    for (size_t p = 0; p < d; p++) {
+        /* the same panel load for every row: CSE'd into one register */
+        VK_UNROLL for (int r = 0; r < TR; r++) {
+            vf xb = VSET1(rp[r][p]);
+            VK_UNROLL for (int q = 0; q < np; q++)
+                acc[r][q] = VFMA(xb, VLOAD(pan + (size_t)q * pstride + p * W),
+                                 acc[r][q]);
+        }
+    }
+}
+
+/*
+ * What a tile's epilogue folds its accumulators into, kept in memory (L1)
+ * across the tile: kept in registers, the compiler would push the tile's
+ * panel loads out of the register file instead.
+ */
+typedef struct VK(state) {
+    VK_ALIGNED float b1[TR * W]; /* per-lane best value */
+    VK_ALIGNED float b2[TR * W]; /* per-lane second best (top-2) */
+    VK_ALIGNED int32_t i1[TR * W]; /* centroid index of b1 */
+    /* block: out[(i0 + r) * ldo + j] = max(acc * mul[r] + add[r], lo[r]) */
+    float mul[TR], add[TR], lo[TR];
+    float *out;
+    size_t ldo, k, i0, m;
+} VK(state);
+
+/* Running per-lane minimum and its index: strictly smaller wins, so each
+ * lane keeps the lowest index of its minimum. The group's panels are
+ * folded in registers first (in index order), then into memory once. */
+VK_INLINE void VK(argmin_step)(vf acc[TR][TP], int np, size_t j0,
+                               VK(state) *st)
+{
+    vi jv[TP];
+    VK_UNROLL for (int q = 0; q < np; q++)
+        jv[q] = VIADD(VIOTA(), VISET1((int32_t)(j0 + (size_t)q * W)));
+    VK_UNROLL for (int r = 0; r < TR; r++) {
+        vf b = acc[r][0];
+        vi bi = jv[0];
+        VK_UNROLL for (int q = 1; q < np; q++) {
+            vm lt = VLT(acc[r][q], b);
+            b = VSEL(lt, acc[r][q], b);
+            bi = VISEL(lt, jv[q], bi);
+        }
+        vf old = VLOAD(st->b1 + r * W);
+        vm lt = VLT(b, old);
+        VSTORE(st->b1 + r * W, VSEL(lt, b, old));
+        VISTORE(st->i1 + r * W, VISEL(lt, bi, VILOAD(st->i1 + r * W)));
+    }
+}
+
+/* The same plus the lane's second best. */
+VK_INLINE void VK(top2_step)(vf acc[TR][TP], int np, size_t j0,
+                             VK(state) *st)
+{
+    VK_UNROLL for (int q = 0; q < np; q++) {
+        vi jv = VIADD(VIOTA(), VISET1((int32_t)(j0 + (size_t)q * W)));
+        VK_UNROLL for (int r = 0; r < TR; r++) {
+            vf v = acc[r][q], b1 = VLOAD(st->b1 + r * W);
+            vm lt = VLT(v, b1);
+            VSTORE(st->b2 + r * W,
+                   VSEL(lt, b1, VMIN(VLOAD(st->b2 + r * W), v)));
+            VSTORE(st->b1 + r * W, VSEL(lt, v, b1));
+            VISTORE(st->i1 + r * W, VISEL(lt, jv, VILOAD(st->i1 + r * W)));
+        }
+    }
+}
+
+/* Store W values at column j0 of a row, clipped at k columns. */
+VK_INLINE void VK(store_clipped)(float *dst, size_t j0, size_t k, vf v)
+{
+    if (j0 + W <= k) {
+        VSTOREU(dst + j0, v);
+    } else {
+        float tmp[W];
+        VSTOREU(tmp, v);
+        for (size_t l = 0; j0 + l < k; l++)
+            dst[j0 + l] = tmp[l];
+    }
+}
+
+VK_INLINE void VK(block_step)(vf acc[TR][TP], int np, size_t j0,
+                              VK(state) *st)
+{
+    VK_UNROLL for (int r = 0; r < TR; r++) {
+        if (st->i0 + (size_t)r >= st->m)
+            break;
+        vf mul = VSET1(st->mul[r]), add = VSET1(st->add[r]),
+           lo = VSET1(st->lo[r]);
+        float *row = st->out + (st->i0 + r) * st->ldo;
+        VK_UNROLL for (int q = 0; q < np; q++)
+            VK(store_clipped)(row, j0 + (size_t)q * W, st->k,
+                              VMAX(VFMA(acc[r][q], mul, add), lo));
+    }
+}
+
+/* One group of panels (TP, or 1 for the tail) against one tile of rows,
+ * folded by an epilogue; kept out of line so the tile owns the registers. */
+typedef void (*VK(group_fn))(const float *pan, size_t pstride,
+                             const float *bias, const float *const *rp,
+                             size_t d, size_t j0, VK(state) *st);
+#define VK_GROUP(name, np, step)                                          \
+    VK_NOINLINE void VK(name)(const float *pan, size_t pstride,            \
+                              const float *bias, const float *const *rp,   \
+                              size_t d, size_t j0, VK(state) *st)           \
+    {                                                                       \
+        vf acc[TR][TP];                                                     \
+        VK(tile)(pan, pstride, bias, rp, d, acc, np);                       \
+        VK(step)(acc, np, j0, st);                                          \
+    }
+VK_GROUP(nearest_full, TP, argmin_step)
+VK_GROUP(nearest_one, 1, argmin_step)
+VK_GROUP(top2_full, TP, top2_step)
+VK_GROUP(top2_one, 1, top2_step)
+VK_GROUP(block_full, TP, block_step)
+VK_GROUP(block_one, 1, block_step)
+
+/* Every panel group for one tile of rows starting at i0. */
+static void VK(walk)(const vci_cpack *pk, const float *const *rows, size_t m,
+                     size_t i0, VK(state) *st, VK(group_fn) full,
+                     VK(group_fn) one)
+{
+    const size_t d = pk->d, np_all = pk->npanels, pstride = d * W;
+    const float *rp[TR]; /* the tail repeats the last row */
+    VK_UNROLL for (int r = 0; r < TR; r++)
+        rp[r] = rows[i0 + (size_t)r < m ? i0 + (size_t)r : m - 1];
+    size_t g = 0;
+    for (; g + TP <= np_all; g += TP)
+        full(pk->panels + g * pstride, pstride, pk->bias + g * W, rp, d,
+             g * W, st);
+    for (; g < np_all; g++)
+        one(pk->panels + g * pstride, pstride, pk->bias + g * W, rp, d,
+            g * W, st);
+}
+
+static void VK(reset)(VK(state) *st)
+{
+    VK_UNROLL for (int r = 0; r < TR; r++) {
+        VSTORE(st->b1 + r * W, VSET1(INFINITY));
+        VSTORE(st->b2 + r * W, VSET1(INFINITY));
+        VISTORE(st->i1 + r * W, VISET1(0));
+    }
+}
+
+static void VK(nearest)(const vci_cpack *pk, const float *const *rows,
+                        size_t m, const float *xnorm, uint32_t *label,
+                        float *dist)
+{
+    VK(state) st;
+    for (size_t i0 = 0; i0 < m; i0 += TR) {
+        VK(reset)(&st);
+        VK(walk)(pk, rows, m, i0, &st, VK(nearest_full), VK(nearest_one));
+        for (int r = 0; r < TR && i0 + (size_t)r < m; r++) {
+            float v;
+            uint32_t j;
+            VARGMIN(VLOAD(st.b1 + r * W), VILOAD(st.i1 + r * W), &v, &j);
+            if (label)
+                label[i0 + r] = j;
+            if (dist) {
+                float dv = xnorm[i0 + r] + v;
+                dist[i0 + r] = dv > 0 ? dv : 0;
+            }
+        }
+    }
+}
+
+static void VK(top2)(const vci_cpack *pk, const float *const *rows, size_t m,
+                     const float *xnorm, uint32_t *label, float *d1,
+                     float *d2)
+{
+    VK(state) st;
+    for (size_t i0 = 0; i0 < m; i0 += TR) {
+        VK(reset)(&st);
+        VK(walk)(pk, rows, m, i0, &st, VK(top2_full), VK(top2_one));
+        for (int r = 0; r < TR && i0 + (size_t)r < m; r++) {
+            float v1;
+            uint32_t j;
+            VARGMIN(VLOAD(st.b1 + r * W), VILOAD(st.i1 + r * W), &v1, &j);
+            /* centroid j only ever sits in lane j % W (the one lane whose
+             * index is j, or an untouched +inf lane when j is 0): the
+             * second best is that lane's second or another lane's best */
+            vi i1 = VILOAD(st.i1 + r * W);
+            vm win = VIEQ(i1, VISET1((int32_t)j));
+            float v2 = VHMIN(VSEL(win, VLOAD(st.b2 + r * W),
+                                  VLOAD(st.b1 + r * W)));
+            float xn = xnorm[i0 + r], e1 = xn + v1, e2 = xn + v2;
+            if (label)
+                label[i0 + r] = j;
+            if (d1)
+                d1[i0 + r] = e1 > 0 ? e1 : 0;
+            if (d2)
+                d2[i0 + r] = e2 > 0 ? e2 : 0;
+        }
+    }
+}
+
+static void VK(block)(const vci_cpack *pk, const float *const *rows, size_t m,
+                      const float *xnorm, float *out, size_t ldo)
+{
+    VK(state) st;
+    st.out = out;
+    st.ldo = ldo;
+    st.k = pk->k;
+    st.m = m;
+    for (size_t i0 = 0; i0 < m; i0 += TR) {
+        st.i0 = i0;
+        for (int r = 0; r < TR; r++) { /* the epilogue of each mode */
+            float xn = xnorm && i0 + (size_t)r < m ? xnorm[i0 + r] : 0;
+            st.mul[r] = 1;
+            st.add[r] = 0;
+            st.lo[r] = -INFINITY;
+            if (pk->mode == VCI_PACK_L2) {
+                st.add[r] = xn;
+                st.lo[r] = 0;
+            } else if (pk->mode == VCI_PACK_COS) {
+                st.mul[r] = xn > 0 ? (float)(1.0 / sqrt((double)xn)) : 0;
+            }
+        }
+        VK(walk)(pk, rows, m, i0, &st, VK(block_full), VK(block_one));
+    }
+}
+
+static void VK(sqnorms)(const float *const *rows, size_t m, size_t d,
+                        float *out)
+{
+    for (size_t i = 0; i < m; i++) {
+        const float *x = rows[i];
+        vf a0 = VZERO(), a1 = VZERO();
+        size_t p = 0;
+        for (; p + 2 * W <= d; p += 2 * W) {
+            vf u = VLOADU(x + p), v = VLOADU(x + p + W);
+            a0 = VFMA(u, u, a0);
+            a1 = VFMA(v, v, a1);
+        }
+        for (; p + W <= d; p += W) {
+            vf u = VLOADU(x + p);
+            a0 = VFMA(u, u, a0);
+        }
+        float s = VHSUM(VADD(a0, a1));
+        for (; p < d; p++)
+            s += x[p] * x[p];
+        out[i] = s;
+    }
+}
+
+static double VK(sqdist_direct)(const float *x, const float *c, size_t d)
+{
+    vf a = VZERO();
+    size_t p = 0;
+    for (; p + W <= d; p += W) {
+        vf t = VSUB(VLOADU(x + p), VLOADU(c + p));
+        a = VFMA(t, t, a);
+    }
+    double s = (double)VHSUM(a);
+    for (; p < d; p++) {
+        double t = (double)x[p] - (double)c[p];
+        s += t * t;
+    }
+    return s;
+}
+
+static void VK(accumulate)(double *sums, size_t d, const float *const *rows,
+                           const uint32_t *labels, size_t m)
+{
+    for (size_t i = 0; i < m; i++) {
+        const float *x = rows[i];
+        double *s = sums + (size_t)labels[i] * d;
+        size_t p = 0;
+        for (; p + VDW <= d; p += VDW)
+            VDSTOREU(s + p, VDADD(VDLOADU(s + p), VDCVT(x + p)));
+        for (; p < d; p++)
+            s[p] += (double)x[p];
+    }
+}
+
+const vci_kernels VK(vci_kernels) = {
+    VK_NAME, W, VK(nearest), VK(top2), VK(block),
+    VK(sqnorms), VK(sqdist_direct), VK(accumulate),
+};
