@@ -12,12 +12,13 @@
  *
  * Arithmetic: the SIMD kernels compute |x - c|^2 as |x|^2 + |c|^2 - 2 x.c
  * (float32, FMA, summed over the dimensions in increasing order), clamped
- * at 0; each (point, centroid) value is computed by the same sequence of
- * operations whatever the block, tile or kernel entry point, so nearest,
- * top-2 and the full distance block agree bit for bit. The scalar
- * reference computes sum (x - c)^2 directly in double. Ties go to the
- * lowest centroid index. VCI_KERN_ERR bounds the rounding error of any
- * kernel's squared distance (see vci_kern_sqdist_err()).
+ * at 0; the scalar reference computes sum (x - c)^2 in double, rounded to
+ * float. Within one kernel set each (point, centroid) value is computed
+ * by the same sequence of operations whatever the block, tile or entry
+ * point, and nearest and top-2 rank exactly the values the block kernel
+ * outputs (ties to the lowest centroid index), so they agree bit for bit.
+ * vci_kern_sqdist_err() bounds the rounding error of any kernel's squared
+ * distance.
  */
 #ifndef VCOMM_KERNELS_H
 #define VCOMM_KERNELS_H

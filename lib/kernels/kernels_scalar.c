@@ -5,8 +5,10 @@
  * SIMD kernel use them.
  *
  * Invariants: squared distances are sum (x - c)^2 in double (exact up to
- * one rounding per term), so they are never negative; ties go to the
- * lowest centroid index; the packed panels are never read (width 0).
+ * one rounding per term), so they are never negative, then rounded to
+ * float; nearest and top-2 rank those float values (the values the block
+ * kernel outputs), ties going to the lowest centroid index; the packed
+ * panels are never read (width 0).
  */
 #include <math.h>
 
@@ -40,10 +42,10 @@ static void nearest(const vci_cpack *pk, const float *const *rows, size_t m,
 {
     (void)xnorm;
     for (size_t i = 0; i < m; i++) {
-        double best = INFINITY;
+        float best = INFINITY;
         uint32_t bj = 0;
         for (size_t j = 0; j < pk->k; j++) {
-            double v = sq_l2(rows[i], centroid(pk, j), pk->d);
+            float v = (float)sq_l2(rows[i], centroid(pk, j), pk->d);
             if (v < best) {
                 best = v;
                 bj = (uint32_t)j;
@@ -52,7 +54,7 @@ static void nearest(const vci_cpack *pk, const float *const *rows, size_t m,
         if (label)
             label[i] = bj;
         if (dist)
-            dist[i] = (float)best;
+            dist[i] = best;
     }
 }
 
@@ -61,10 +63,10 @@ static void top2(const vci_cpack *pk, const float *const *rows, size_t m,
 {
     (void)xnorm;
     for (size_t i = 0; i < m; i++) {
-        double b1 = INFINITY, b2 = INFINITY;
+        float b1 = INFINITY, b2 = INFINITY;
         uint32_t bj = 0;
         for (size_t j = 0; j < pk->k; j++) {
-            double v = sq_l2(rows[i], centroid(pk, j), pk->d);
+            float v = (float)sq_l2(rows[i], centroid(pk, j), pk->d);
             if (v < b1) {
                 b2 = b1;
                 b1 = v;
@@ -76,9 +78,9 @@ static void top2(const vci_cpack *pk, const float *const *rows, size_t m,
         if (label)
             label[i] = bj;
         if (d1)
-            d1[i] = (float)b1;
+            d1[i] = b1;
         if (d2)
-            d2[i] = (float)b2;
+            d2[i] = b2;
     }
 }
 

@@ -25,12 +25,14 @@
  * Micro-kernel: centroids are packed in panels of W (vci_cpack), so lanes
  * run over centroids and every point coordinate is one broadcast; a tile
  * keeps TR x TP accumulators in registers and walks the d dimensions once.
- * Accumulators start at the panel's bias (|c|^2 for L2, whose panels hold
- * -2c), so an accumulator ends as |c|^2 - 2 x.c and the fused argmin
- * compares those directly. Each (point, centroid) value is the same
- * sequence of FMAs in every entry point, whatever the tile position, so
- * nearest, top-2 and block agree bit for bit. Tail points repeat the last
- * row; tail panels run one panel at a time; padding lanes start at +inf.
+ * In L2 mode accumulators start at |c|^2 + |x|^2 (panel bias plus the
+ * row's norm) and the panels hold -2c, so an accumulator ends as the
+ * squared distance, clamped at 0; the fused argmin and top-2 rank exactly
+ * the values the block kernel outputs. Each (point, centroid) value is the
+ * same sequence of operations in every entry point, whatever the tile
+ * position, so nearest, top-2 and block agree bit for bit. Tail points
+ * repeat the last row; tail panels run one panel at a time; padding lanes
+ * start at +inf.
  */
 
 #include <math.h>
@@ -46,14 +48,14 @@
 #  define VK_NOINLINE static
 #endif
 
-/* acc[r][q] = bias of panel q + sum_p rows[r][p] * panel q [p] */
+/* acc[r][q] = (bias of panel q + xadd[r]) + sum_p rows[r][p] * panel q [p] */
 VK_INLINE void VK(tile)(const float *pan, size_t pstride, const float *bias,
-                        const float *const *rp, size_t d, vf acc[TR][TP],
-                        const int np)
+                        const float *const *rp, const float *xadd, size_t d,
+                        vf acc[TR][TP], const int np)
 {
     VK_UNROLL for (int r = 0; r < TR; r++)
         VK_UNROLL for (int q = 0; q < np; q++)
-            acc[r][q] = VLOAD(bias + q * W);
+            acc[r][q] = VADD(VLOAD(bias + q * W), VSET1(xadd[r]));
     for (size_t p = 0; p < d; p++) {
         /* the same panel load for every row: CSE'd into one register */
         VK_UNROLL for (int r = 0; r < TR; r++) {
@@ -74,15 +76,18 @@ typedef struct VK(state) {
     VK_ALIGNED float b1[TR * W]; /* per-lane best value */
     VK_ALIGNED float b2[TR * W]; /* per-lane second best (top-2) */
     VK_ALIGNED int32_t i1[TR * W]; /* centroid index of b1 */
-    /* block: out[(i0 + r) * ldo + j] = max(acc * mul[r] + add[r], lo[r]) */
-    float mul[TR], add[TR], lo[TR];
+    float xadd[TR]; /* accumulator start: |x|^2 in L2 mode, else 0 */
+    /* block: out[(i0 + r) * ldo + j] = max(acc * mul[r], lo[r]) */
+    float mul[TR], lo[TR];
     float *out;
     size_t ldo, k, i0, m;
 } VK(state);
 
 /* Running per-lane minimum and its index: strictly smaller wins, so each
- * lane keeps the lowest index of its minimum. The group's panels are
- * folded in registers first (in index order), then into memory once. */
+ * lane keeps the lowest index of its minimum. Values are clamped at 0 as
+ * the block kernel outputs them, so every entry point ranks the same
+ * values. The group's panels are folded in registers first (in index
+ * order), then into memory once. */
 VK_INLINE void VK(argmin_step)(vf acc[TR][TP], int np, size_t j0,
                                VK(state) *st)
 {
@@ -90,11 +95,12 @@ VK_INLINE void VK(argmin_step)(vf acc[TR][TP], int np, size_t j0,
     VK_UNROLL for (int q = 0; q < np; q++)
         jv[q] = VIADD(VIOTA(), VISET1((int32_t)(j0 + (size_t)q * W)));
     VK_UNROLL for (int r = 0; r < TR; r++) {
-        vf b = acc[r][0];
+        vf b = VMAX(acc[r][0], VZERO());
         vi bi = jv[0];
         VK_UNROLL for (int q = 1; q < np; q++) {
-            vm lt = VLT(acc[r][q], b);
-            b = VSEL(lt, acc[r][q], b);
+            vf v = VMAX(acc[r][q], VZERO());
+            vm lt = VLT(v, b);
+            b = VSEL(lt, v, b);
             bi = VISEL(lt, jv[q], bi);
         }
         vf old = VLOAD(st->b1 + r * W);
@@ -111,7 +117,7 @@ VK_INLINE void VK(top2_step)(vf acc[TR][TP], int np, size_t j0,
     VK_UNROLL for (int q = 0; q < np; q++) {
         vi jv = VIADD(VIOTA(), VISET1((int32_t)(j0 + (size_t)q * W)));
         VK_UNROLL for (int r = 0; r < TR; r++) {
-            vf v = acc[r][q], b1 = VLOAD(st->b1 + r * W);
+            vf v = VMAX(acc[r][q], VZERO()), b1 = VLOAD(st->b1 + r * W);
             vm lt = VLT(v, b1);
             VSTORE(st->b2 + r * W,
                    VSEL(lt, b1, VMIN(VLOAD(st->b2 + r * W), v)));
@@ -140,12 +146,11 @@ VK_INLINE void VK(block_step)(vf acc[TR][TP], int np, size_t j0,
     VK_UNROLL for (int r = 0; r < TR; r++) {
         if (st->i0 + (size_t)r >= st->m)
             break;
-        vf mul = VSET1(st->mul[r]), add = VSET1(st->add[r]),
-           lo = VSET1(st->lo[r]);
+        vf mul = VSET1(st->mul[r]), lo = VSET1(st->lo[r]);
         float *row = st->out + (st->i0 + r) * st->ldo;
         VK_UNROLL for (int q = 0; q < np; q++)
             VK(store_clipped)(row, j0 + (size_t)q * W, st->k,
-                              VMAX(VFMA(acc[r][q], mul, add), lo));
+                              VMAX(VMUL(acc[r][q], mul), lo));
     }
 }
 
@@ -160,7 +165,7 @@ typedef void (*VK(group_fn))(const float *pan, size_t pstride,
                               size_t d, size_t j0, VK(state) *st)           \
     {                                                                       \
         vf acc[TR][TP];                                                     \
-        VK(tile)(pan, pstride, bias, rp, d, acc, np);                       \
+        VK(tile)(pan, pstride, bias, rp, st->xadd, d, acc, np);             \
         VK(step)(acc, np, j0, st);                                          \
     }
 VK_GROUP(nearest_full, TP, argmin_step)
@@ -171,14 +176,17 @@ VK_GROUP(block_full, TP, block_step)
 VK_GROUP(block_one, 1, block_step)
 
 /* Every panel group for one tile of rows starting at i0. */
-static void VK(walk)(const vci_cpack *pk, const float *const *rows, size_t m,
-                     size_t i0, VK(state) *st, VK(group_fn) full,
-                     VK(group_fn) one)
+static void VK(walk)(const vci_cpack *pk, const float *const *rows,
+                     const float *xnorm, size_t m, size_t i0, VK(state) *st,
+                     VK(group_fn) full, VK(group_fn) one)
 {
     const size_t d = pk->d, np_all = pk->npanels, pstride = d * W;
     const float *rp[TR]; /* the tail repeats the last row */
-    VK_UNROLL for (int r = 0; r < TR; r++)
-        rp[r] = rows[i0 + (size_t)r < m ? i0 + (size_t)r : m - 1];
+    VK_UNROLL for (int r = 0; r < TR; r++) {
+        size_t i = i0 + (size_t)r < m ? i0 + (size_t)r : m - 1;
+        rp[r] = rows[i];
+        st->xadd[r] = pk->mode == VCI_PACK_L2 && xnorm ? xnorm[i] : 0;
+    }
     size_t g = 0;
     for (; g + TP <= np_all; g += TP)
         full(pk->panels + g * pstride, pstride, pk->bias + g * W, rp, d,
@@ -204,17 +212,16 @@ static void VK(nearest)(const vci_cpack *pk, const float *const *rows,
     VK(state) st;
     for (size_t i0 = 0; i0 < m; i0 += TR) {
         VK(reset)(&st);
-        VK(walk)(pk, rows, m, i0, &st, VK(nearest_full), VK(nearest_one));
+        VK(walk)(pk, rows, xnorm, m, i0, &st, VK(nearest_full),
+                 VK(nearest_one));
         for (int r = 0; r < TR && i0 + (size_t)r < m; r++) {
             float v;
             uint32_t j;
             VARGMIN(VLOAD(st.b1 + r * W), VILOAD(st.i1 + r * W), &v, &j);
             if (label)
                 label[i0 + r] = j;
-            if (dist) {
-                float dv = xnorm[i0 + r] + v;
-                dist[i0 + r] = dv > 0 ? dv : 0;
-            }
+            if (dist)
+                dist[i0 + r] = v;
         }
     }
 }
@@ -226,7 +233,7 @@ static void VK(top2)(const vci_cpack *pk, const float *const *rows, size_t m,
     VK(state) st;
     for (size_t i0 = 0; i0 < m; i0 += TR) {
         VK(reset)(&st);
-        VK(walk)(pk, rows, m, i0, &st, VK(top2_full), VK(top2_one));
+        VK(walk)(pk, rows, xnorm, m, i0, &st, VK(top2_full), VK(top2_one));
         for (int r = 0; r < TR && i0 + (size_t)r < m; r++) {
             float v1;
             uint32_t j;
@@ -238,13 +245,12 @@ static void VK(top2)(const vci_cpack *pk, const float *const *rows, size_t m,
             vm win = VIEQ(i1, VISET1((int32_t)j));
             float v2 = VHMIN(VSEL(win, VLOAD(st.b2 + r * W),
                                   VLOAD(st.b1 + r * W)));
-            float xn = xnorm[i0 + r], e1 = xn + v1, e2 = xn + v2;
             if (label)
                 label[i0 + r] = j;
             if (d1)
-                d1[i0 + r] = e1 > 0 ? e1 : 0;
+                d1[i0 + r] = v1;
             if (d2)
-                d2[i0 + r] = e2 > 0 ? e2 : 0;
+                d2[i0 + r] = v2;
         }
     }
 }
@@ -262,16 +268,11 @@ static void VK(block)(const vci_cpack *pk, const float *const *rows, size_t m,
         for (int r = 0; r < TR; r++) { /* the epilogue of each mode */
             float xn = xnorm && i0 + (size_t)r < m ? xnorm[i0 + r] : 0;
             st.mul[r] = 1;
-            st.add[r] = 0;
-            st.lo[r] = -INFINITY;
-            if (pk->mode == VCI_PACK_L2) {
-                st.add[r] = xn;
-                st.lo[r] = 0;
-            } else if (pk->mode == VCI_PACK_COS) {
+            st.lo[r] = pk->mode == VCI_PACK_L2 ? 0 : -INFINITY;
+            if (pk->mode == VCI_PACK_COS)
                 st.mul[r] = xn > 0 ? (float)(1.0 / sqrt((double)xn)) : 0;
-            }
         }
-        VK(walk)(pk, rows, m, i0, &st, VK(block_full), VK(block_one));
+        VK(walk)(pk, rows, xnorm, m, i0, &st, VK(block_full), VK(block_one));
     }
 }
 
