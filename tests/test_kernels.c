@@ -232,6 +232,33 @@ static void compare_helpers(const vci_kernels *kern, const dataset *s)
     vci_kern_accumulate(ref, sb, d, rows, lab, n);
     /* float -> double and double adds in the same order: exact */
     assert_memory_equal(sa, sb, k * d * sizeof *sa);
+
+    /* k-means++ potentials: lane 0 folded into d2, sums of min(d2, dist) */
+    for (int fold = 0; fold < 2; fold++) {
+        vci_cpack pa, pb;
+        assert_int_equal(vci_cpack_init(&pa, kern, VCI_PACK_L2, s->c, k, s->cs, d), VC_OK);
+        assert_int_equal(vci_cpack_init(&pb, ref, VCI_PACK_L2, s->c, k, s->cs, d), VC_OK);
+        float *da = calloc(n, sizeof *da), *db = calloc(n, sizeof *db);
+        double pa_sum[72] = {0}, pb_sum[72] = {0};
+        assert_true(da && db && k <= 72);
+        for (size_t i = 0; i < n; i++) /* a previous d2: half the reference's */
+            da[i] = db[i] = (float)(vci_kern_sqdist_direct(ref, rows[i], s->c, d) * 0.5 * (i % 2));
+        vci_kern_potential_rows(&pa, rows, n, na, da, fold, pa_sum);
+        vci_kern_potential_rows(&pb, rows, n, nb, db, fold, pb_sum);
+        double scale = 0;
+        for (size_t i = 0; i < n; i++) {
+            double tol = l2_tol(s, i, 0, db[i]);
+            assert_true(fabs((double)da[i] - db[i]) <= tol);
+            scale += tol;
+        }
+        for (size_t l = 0; l < k; l++)
+            assert_true(fabs(pa_sum[l] - pb_sum[l]) <= 1e-4 * pb_sum[l] + scale + 1e-30);
+        assert_true(fabs(pa_sum[0] - pb_sum[0]) <= 1e-4 * pb_sum[0] + scale + 1e-30);
+        vci_cpack_free(&pa);
+        vci_cpack_free(&pb);
+        free(da);
+        free(db);
+    }
     free(rows);
     free(na);
     free(nb);

@@ -4,9 +4,10 @@
  * point) or Elkan's (a lower bound per point and centroid).
  *
  * One iteration: assign every block of points (kernels on the points whose
- * bounds do not prove their label), recompute the per-block partial sums
- * (double) of the blocks where a label changed, add them up in block order,
- * repair empty clusters, move the centroids to the means.
+ * bounds do not prove their label), move each relabelled point between the
+ * per-block partial sums (double) of its old and new cluster, add the
+ * blocks up in block order, repair empty clusters, move the centroids to
+ * the means.
  *
  * Invariants:
  *  - Exactness: a point keeps its label without computing distances only
@@ -15,9 +16,10 @@
  *    smaller value for its centroid than for any other; so the pruned
  *    variants give exactly the labels, sums and centroids of plain Lloyd.
  *  - Determinism: blocks depend on n, k, d only; a block's partial sums
- *    are a function of its labels (recomputed from scratch when one
- *    changes), and totals are summed in block order; the repair of empty
- *    clusters is sequential on the calling thread.
+ *    are updated in point order by the points that change label (the same
+ *    points, in the same order, in every variant), and totals are summed
+ *    in block order; the repair of empty clusters is sequential on the
+ *    calling thread.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -41,7 +43,8 @@ typedef struct lloyd {
     double *bsum;           /* nblocks x k x d partial sums */
     double *bq;             /* nblocks x k: sum of |x|^2 */
     uint64_t *bcnt;         /* nblocks x k */
-    uint8_t *bdirty;        /* partial sums stale (repair moved a point) */
+    uint8_t *bdirty;        /* partial sums to recompute from scratch
+                               (the repair moved a point) */
     uint64_t *bchanged;     /* label changes this pass */
     uint64_t *bcomputed;    /* points whose distances were computed */
     bool accumulate;        /* this pass also refreshes partial sums */
@@ -90,6 +93,36 @@ static inline double lower_of(double computed, double err)
 
 /* ---- the assignment pass -------------------------------------------------------- */
 
+/*
+ * Give point i (of block task) label nl. The block's partial sums follow
+ * incrementally (the point leaves its old cluster, joins the new one), in
+ * point order, unless the block is recomputed from scratch this pass;
+ * plain and pruned passes move the same points in the same order, so their
+ * sums stay identical.
+ */
+static inline void relabel(lloyd *L, size_t task, size_t i, uint32_t nl,
+                           uint64_t *changed)
+{
+    uint32_t ol = L->labels[i];
+    if (ol == nl)
+        return;
+    (*changed)++;
+    L->labels[i] = nl;
+    if (!L->accumulate || L->first || L->bdirty[task])
+        return;
+    const size_t k = L->k, d = L->d;
+    const float *x = vci_km_row(L->in, i);
+    double *so = L->bsum + (task * k + ol) * d, *sn = L->bsum + (task * k + nl) * d;
+    for (size_t p = 0; p < d; p++) {
+        so[p] -= x[p];
+        sn[p] += x[p];
+    }
+    L->bcnt[task * k + ol]--;
+    L->bcnt[task * k + nl]++;
+    L->bq[task * k + ol] -= L->in->xnorm[i];
+    L->bq[task * k + nl] += L->in->xnorm[i];
+}
+
 typedef struct work {
     const float *rows[VCI_KM_ROWS];
     size_t idx[VCI_KM_ROWS];
@@ -98,20 +131,19 @@ typedef struct work {
 } work;
 
 /* Plain: nearest centroid of every point. */
-static void assign_plain(lloyd *L, size_t b, size_t m, work *w,
+static void assign_plain(lloyd *L, size_t task, size_t b, size_t m, work *w,
                          uint64_t *changed)
 {
     const vci_km_input *in = L->in;
     vci_km_rows(in, b, m, w->rows);
     vci_kern_nearest_rows(&L->pk, w->rows, m, in->xnorm + b, w->lab, NULL);
-    for (size_t i = 0; i < m; i++) {
-        *changed += w->lab[i] != L->labels[b + i];
-        L->labels[b + i] = w->lab[i];
-    }
+    for (size_t i = 0; i < m; i++)
+        relabel(L, task, b + i, w->lab[i], changed);
 }
 
 /* Top-2 of the listed points; new labels and Hamerly bounds. */
-static void recompute_hamerly(lloyd *L, size_t m, work *w, uint64_t *changed)
+static void recompute_hamerly(lloyd *L, size_t task, size_t m, work *w,
+                              uint64_t *changed)
 {
     const vci_km_input *in = L->in;
     for (size_t t = 0; t < m; t++)
@@ -120,15 +152,14 @@ static void recompute_hamerly(lloyd *L, size_t m, work *w, uint64_t *changed)
     for (size_t t = 0; t < m; t++) {
         size_t i = w->idx[t];
         double err = vci_kern_sqdist_err(L->d, w->xn[t], L->pk.cnorm_max);
-        *changed += w->lab[t] != L->labels[i];
-        L->labels[i] = w->lab[t];
+        relabel(L, task, i, w->lab[t], changed);
         L->upper[i] = upper_of(w->d1[t], err);
         L->lower[i] = lower_of(w->d2[t], err);
     }
 }
 
-static void assign_hamerly(lloyd *L, size_t b, size_t m, work *w,
-                           uint64_t *changed, uint64_t *computed)
+static void assign_hamerly(lloyd *L, size_t task, size_t b, size_t m,
+                           work *w, uint64_t *changed, uint64_t *computed)
 {
     const vci_km_input *in = L->in;
     size_t nr = 0;
@@ -155,7 +186,7 @@ static void assign_hamerly(lloyd *L, size_t b, size_t m, work *w,
         w->idx[nr++] = i;
     }
     if (nr)
-        recompute_hamerly(L, nr, w, changed);
+        recompute_hamerly(L, task, nr, w, changed);
     *computed += nr;
 }
 
@@ -172,8 +203,8 @@ static inline float lower_float(double v)
  * call for the listed rows: SIMD-friendly, same values as plain Lloyd),
  * which also refreshes all their lower bounds.
  */
-static void recompute_elkan(lloyd *L, size_t m, work *w, uint64_t *changed,
-                            float *vals)
+static void recompute_elkan(lloyd *L, size_t task, size_t m, work *w,
+                            uint64_t *changed, float *vals)
 {
     const vci_km_input *in = L->in;
     const size_t k = L->k;
@@ -191,8 +222,7 @@ static void recompute_elkan(lloyd *L, size_t m, work *w, uint64_t *changed,
                 best = j;
         for (size_t j = 0; j < k; j++)
             lo[j] = lower_float(lower_of(v[j], err));
-        *changed += best != L->labels[i];
-        L->labels[i] = best;
+        relabel(L, task, i, best, changed);
         L->upper[i] = upper_of(v[best], err);
     }
 }
@@ -208,7 +238,7 @@ static bool elkan_proves(const lloyd *L, const float *lo, uint32_t a,
     return true;
 }
 
-static void assign_elkan(lloyd *L, size_t b, size_t m, work *w,
+static void assign_elkan(lloyd *L, size_t task, size_t b, size_t m, work *w,
                          uint64_t *changed, uint64_t *computed, float *vals)
 {
     const vci_km_input *in = L->in;
@@ -237,7 +267,7 @@ static void assign_elkan(lloyd *L, size_t b, size_t m, work *w,
         w->idx[nr++] = i;
     }
     if (nr)
-        recompute_elkan(L, nr, w, changed, vals);
+        recompute_elkan(L, task, nr, w, changed, vals);
     *computed += nr;
 }
 
@@ -279,13 +309,13 @@ static vc_status assign_task(void *vctx, size_t task, unsigned worker)
         size_t m = VCI_MIN((size_t)VCI_KM_ROWS, end - b);
         switch (L->algo) {
         case VCI_KM_HAMERLY:
-            assign_hamerly(L, b, m, &w, &changed, &computed);
+            assign_hamerly(L, task, b, m, &w, &changed, &computed);
             break;
         case VCI_KM_ELKAN:
-            assign_elkan(L, b, m, &w, &changed, &computed, vals);
+            assign_elkan(L, task, b, m, &w, &changed, &computed, vals);
             break;
         default:
-            assign_plain(L, b, m, &w, &changed);
+            assign_plain(L, task, b, m, &w, &changed);
             computed += m;
             break;
         }
@@ -293,7 +323,7 @@ static vc_status assign_task(void *vctx, size_t task, unsigned worker)
     vci_free(vals);
     L->bchanged[task] = changed;
     L->bcomputed[task] = computed;
-    if (L->accumulate && (changed || L->first || L->bdirty[task])) {
+    if (L->accumulate && (L->first || L->bdirty[task])) {
         block_sums(L, task, first, end, &w);
         L->bdirty[task] = 0;
     }

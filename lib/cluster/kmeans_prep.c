@@ -21,13 +21,15 @@ void vci_km_rows(const vci_km_input *in, size_t first, size_t m,
 
 size_t vci_km_lloyd_block(size_t n, size_t k, size_t d)
 {
-    /* per-block partial sums take k * (d + 2) * 8 bytes; keep them all
-     * under 128 MiB, with at least 2048 points per block */
+    /* at most ~128 blocks (their partial sums are added every pass), at
+     * least 4096 points each, and all partial sums (k * (d + 2) doubles
+     * per block) under 128 MiB */
     const double budget = 128.0 * 1024 * 1024;
     double per_block = (double)k * ((double)d + 2) * 8;
-    double min_points = (double)n * per_block / budget;
-    size_t block = 2048;
-    while ((double)block < min_points && block < ((size_t)1 << 40))
+    size_t block = 4096;
+    while (block < ((size_t)1 << 40) &&
+           ((n + block - 1) / block > 128 ||
+            (double)((n + block - 1) / block) * per_block > budget))
         block *= 2;
     return block;
 }

@@ -5,12 +5,17 @@
  * lowers the potential most), computed with the distance kernels; and k
  * distinct random points.
  *
+ * One pass per centre: a kernel pass over every point with the last centre
+ * chosen in lane 0 and the step's candidates in the other lanes folds the
+ * last centre into each point's squared distance d2 and sums, per
+ * candidate, min(d2, distance) (vci_kern_potential_rows). Sampling needs
+ * d2 with the last centre folded in before that pass: the block totals
+ * are the previous pass's sums for the chosen candidate, and the one block
+ * a draw lands in is folded on the fly with the same kernel values.
+ *
  * Invariants: every random draw happens on the calling thread from the
- * run's stream; the squared distances and potentials are computed per
- * fixed block (VCI_KM_BLOCK points) and summed in block order in double,
- * so the choice of centres never depends on the thread count. The update
- * of the distances by the chosen candidate is folded into the next step's
- * pass (and into the sampling scan), saving one pass per centre.
+ * run's stream; sums are per fixed block (VCI_KM_BLOCK points), combined
+ * in block order in double, so the centres never depend on the threads.
  */
 #include <math.h>
 
@@ -18,98 +23,74 @@
 
 typedef struct seed_ctx {
     const vci_km_input *in;
-    const vci_cpack *pk; /* the step's candidates (or the first centre) */
-    size_t trials;      /* candidates this step */
-    size_t stride;      /* candidates per point in cand (the maximum) */
-    float *d2;          /* squared distance to the nearest chosen centre */
-    float *cand;        /* n x stride: squared distance to each candidate */
-    double *block_d2;   /* per block: sum of d2 */
-    double *block_pot;  /* per block x stride: sum of min(d2, cand) */
-    size_t pending;     /* candidate whose cand column still has to be
-                           folded into d2, or SIZE_MAX */
-    bool first;         /* the pass that sets d2 from the first centre */
+    const vci_cpack *pk;  /* lane 0: last centre; then the candidates */
+    bool fold;            /* false for the first centre: d2 is set */
+    float *d2;            /* squared distance to the nearest chosen centre */
+    double *block_pot;    /* nblocks x stride: per block, per lane */
+    size_t stride;
 } seed_ctx;
-
-/* d2 of point i once the pending candidate is folded in. */
-static inline float current_d2(const seed_ctx *ctx, size_t i)
-{
-    float v = ctx->d2[i];
-    if (ctx->pending != SIZE_MAX) {
-        float c = ctx->cand[i * ctx->stride + ctx->pending];
-        v = c < v ? c : v;
-    }
-    return v;
-}
 
 static vc_status seed_task(void *vctx, size_t task, unsigned worker)
 {
     (void)worker;
     seed_ctx *ctx = vctx;
     const vci_km_input *in = ctx->in;
-    size_t first = task * VCI_KM_BLOCK;
-    size_t end = VCI_MIN(in->n, first + VCI_KM_BLOCK);
-    const float *rows[VCI_KM_ROWS];
+    size_t first = task * VCI_KM_BLOCK, end = VCI_MIN(in->n, first + VCI_KM_BLOCK);
     double *pot = ctx->block_pot + task * ctx->stride;
-    for (size_t l = 0; l < ctx->trials; l++)
+    for (size_t l = 0; l < ctx->pk->k; l++)
         pot[l] = 0;
-    double sum = 0;
+    const float *rows[VCI_KM_ROWS];
     for (size_t b = first; b < end; b += VCI_KM_ROWS) {
         size_t m = VCI_MIN((size_t)VCI_KM_ROWS, end - b);
-        float *cand = ctx->cand + b * ctx->stride;
-        if (ctx->pending != SIZE_MAX)
-            for (size_t i = 0; i < m; i++)
-                ctx->d2[b + i] = current_d2(ctx, b + i);
         vci_km_rows(in, b, m, rows);
-        vci_kern_block_rows(ctx->pk, rows, m, in->xnorm + b, cand,
-                            ctx->stride);
-        if (ctx->first) {
-            for (size_t i = 0; i < m; i++) {
-                ctx->d2[b + i] = cand[i * ctx->stride];
-                sum += ctx->d2[b + i];
-            }
-            continue;
-        }
-        for (size_t i = 0; i < m; i++) {
-            float d = ctx->d2[b + i];
-            const float *ci = cand + i * ctx->stride;
-            for (size_t l = 0; l < ctx->trials; l++)
-                pot[l] += ci[l] < d ? ci[l] : d;
-        }
+        vci_kern_potential_rows(ctx->pk, rows, m, in->xnorm + b, ctx->d2 + b,
+                                ctx->fold, pot);
     }
-    if (ctx->first)
-        ctx->block_d2[task] = sum;
     return VC_OK;
 }
 
-/* The point where the cumulative d2 first exceeds r (sampling by weight);
- * the sums retrace the block sums exactly. */
-static size_t locate(const seed_ctx *ctx, size_t nblocks, double r)
+/* The d2 of points [first, end) with the last centre folded in. */
+static void folded_d2(const vci_km_input *in, const vci_cpack *last,
+                      const float *d2, size_t first, size_t end, float *out)
 {
-    const vci_km_input *in = ctx->in;
+    const float *rows[VCI_KM_ROWS];
+    double unused[1] = {0};
+    memcpy(out, d2 + first, (end - first) * sizeof *out);
+    for (size_t b = first; b < end; b += VCI_KM_ROWS) {
+        size_t m = VCI_MIN((size_t)VCI_KM_ROWS, end - b);
+        vci_km_rows(in, b, m, rows);
+        vci_kern_potential_rows(last, rows, m, in->xnorm + b, out + (b - first),
+                                true, unused);
+    }
+}
+
+/* The point where the cumulative folded d2 first exceeds r, given the
+ * per-block totals; rounding at a block's end gives its last point with
+ * weight. */
+static size_t locate(const vci_km_input *in, const vci_cpack *last,
+                     const float *d2, const double *block_total, size_t nb,
+                     double r, float *tmp)
+{
     double acc = 0;
-    size_t last = in->n - 1;
-    for (size_t b = 0; b < nblocks; b++) {
-        if (acc + ctx->block_d2[b] <= r) {
-            acc += ctx->block_d2[b];
+    for (size_t b = 0; b < nb; b++) {
+        if (acc + block_total[b] <= r && b + 1 < nb) {
+            acc += block_total[b];
             continue;
         }
         size_t first = b * VCI_KM_BLOCK, end = VCI_MIN(in->n, first + VCI_KM_BLOCK);
+        folded_d2(in, last, d2, first, end, tmp);
+        size_t pick = end - 1;
         for (size_t i = first; i < end; i++) {
-            float v = current_d2(ctx, i);
-            acc += v;
-            if (acc > r)
-                return i;
+            float v = tmp[i - first];
             if (v > 0)
-                last = i;
+                pick = i;
+            acc += v;
+            if (acc > r && v > 0)
+                return i;
         }
-        return last; /* rounding at the block's end */
+        return pick;
     }
-    return last;
-}
-
-static vc_status seed_pass(seed_ctx *ctx, size_t nblocks)
-{
-    return vci_parallel_for(ctx->in->pool, nblocks, seed_task, ctx, NULL);
+    return in->n - 1;
 }
 
 vc_status vci_km_seed_plusplus(const vci_km_input *in, uint32_t k,
@@ -119,81 +100,75 @@ vc_status vci_km_seed_plusplus(const vci_km_input *in, uint32_t k,
     const size_t n = in->n, d = in->d, nb = vci_km_nblocks(n, VCI_KM_BLOCK);
     if (trials == 0)
         trials = 2 + (size_t)log((double)k);
-    seed_ctx ctx;
-    memset(&ctx, 0, sizeof ctx);
-    ctx.in = in;
-    ctx.stride = trials;
-    ctx.pending = SIZE_MAX;
-    size_t ncand;
-    if (!vci_mul_ok(n, trials, &ncand))
-        return vci_error(VC_ERR_NOMEM, "k-means++: %zu x %zu distances too large", n, trials);
-    ctx.d2 = vci_malloc(n * sizeof *ctx.d2);
-    ctx.cand = vci_malloc(ncand * sizeof *ctx.cand);
-    ctx.block_d2 = vci_calloc(nb, sizeof *ctx.block_d2);
-    ctx.block_pot = vci_calloc(nb * trials, sizeof *ctx.block_pot);
-    float *cbuf = vci_aligned_calloc(trials * d + 1, sizeof *cbuf);
-    size_t *ids = vci_calloc(trials, sizeof *ids);
-    vci_cpack pk, pk0;
+    trials = VCI_MIN(trials, (size_t)VCI_KERN_POT_MAX - 1);
+    const size_t lanes = trials + 1;
+    float *d2 = vci_malloc(n * sizeof *d2);
+    float *tmp = vci_malloc(VCI_KM_BLOCK * sizeof *tmp);
+    double *block_pot = vci_calloc(nb * lanes, sizeof *block_pot);
+    double *total = vci_calloc(nb, sizeof *total);
+    float *cbuf = vci_aligned_calloc(lanes * d, sizeof *cbuf); /* last, candidates */
+    size_t *ids = vci_calloc(lanes, sizeof *ids);
+    vci_cpack pk, last;
     memset(&pk, 0, sizeof pk);
-    memset(&pk0, 0, sizeof pk0);
-    vc_status s = ctx.d2 && ctx.cand && ctx.block_d2 && ctx.block_pot && cbuf && ids
-                      ? VC_OK : VC_ERR_NOMEM;
-    if (s == VC_OK)
-        s = vci_cpack_init(&pk, in->kern, VCI_PACK_L2, cbuf, trials, d, d);
+    memset(&last, 0, sizeof last);
+    vc_status s = d2 && tmp && block_pot && total && cbuf && ids ? VC_OK : VC_ERR_NOMEM;
 
-    /* the first centre: a uniformly random point */
+    /* the first centre: a uniformly random point; d2 set from it */
     if (s == VC_OK) {
         size_t i0 = (size_t)vci_rng_below(rng, n);
         memcpy(centroids, vci_km_row(in, i0), d * sizeof *centroids);
-        s = vci_cpack_init(&pk0, in->kern, VCI_PACK_L2, centroids, 1, d, d);
+        memcpy(cbuf, centroids, d * sizeof *cbuf);
+        s = vci_cpack_init(&last, in->kern, VCI_PACK_L2, cbuf, 1, d, d);
     }
+    if (s == VC_OK)
+        s = vci_cpack_init(&pk, in->kern, VCI_PACK_L2, cbuf, lanes, d, d);
     if (s == VC_OK) {
-        ctx.pk = &pk0;
-        ctx.trials = 1;
-        ctx.first = true;
-        s = seed_pass(&ctx, nb);
-        ctx.first = false;
-        ctx.pk = &pk;
+        seed_ctx ctx = {in, &last, false, d2, block_pot, lanes};
+        s = vci_parallel_for(in->pool, nb, seed_task, &ctx, NULL);
+        for (size_t b = 0; b < nb; b++)
+            total[b] = block_pot[b * lanes];
     }
     for (uint32_t c = 1; c < k && s == VC_OK; c++) {
+        /* draw the candidates by weight d2 (the last centre folded in) */
         double pot = 0;
         for (size_t b = 0; b < nb; b++)
-            pot += ctx.block_d2[b];
-        for (size_t l = 0; l < trials; l++) {
+            pot += total[b];
+        for (size_t l = 1; l < lanes; l++) {
             double r = vci_rng_uniform(rng) * pot;
-            ids[l] = pot > 0 ? locate(&ctx, nb, r) : (size_t)vci_rng_below(rng, n);
+            ids[l] = pot > 0 ? locate(in, &last, d2, total, nb, r, tmp)
+                             : (size_t)vci_rng_below(rng, n);
             memcpy(cbuf + l * d, vci_km_row(in, ids[l]), d * sizeof *cbuf);
         }
-        ctx.trials = trials;
         vci_cpack_update(&pk, cbuf, d);
-        s = seed_pass(&ctx, nb);
+        seed_ctx ctx = {in, &pk, true, d2, block_pot, lanes};
+        s = vci_parallel_for(in->pool, nb, seed_task, &ctx, NULL);
         if (s != VC_OK)
             break;
         /* the candidate with the lowest potential (lowest index on ties) */
-        size_t best = 0;
+        size_t best = 1;
         double best_pot = INFINITY;
-        for (size_t l = 0; l < trials; l++) {
+        for (size_t l = 1; l < lanes; l++) {
             double p = 0;
             for (size_t b = 0; b < nb; b++)
-                p += ctx.block_pot[b * trials + l];
+                p += block_pot[b * lanes + l];
             if (p < best_pot) {
                 best_pot = p;
                 best = l;
             }
         }
         for (size_t b = 0; b < nb; b++)
-            ctx.block_d2[b] = ctx.block_pot[b * trials + best];
-        ctx.pending = best;
-        memcpy(centroids + (size_t)c * d, vci_km_row(in, ids[best]),
-               d * sizeof *centroids);
+            total[b] = block_pot[b * lanes + best];
+        memcpy(centroids + (size_t)c * d, cbuf + best * d, d * sizeof *centroids);
+        memcpy(cbuf, cbuf + best * d, d * sizeof *cbuf); /* the new last centre */
+        vci_cpack_update(&last, cbuf, d);
         s = vci_km_progress(in, p0, p1, (double)(c + 1) / k);
     }
     vci_cpack_free(&pk);
-    vci_cpack_free(&pk0);
-    vci_free(ctx.d2);
-    vci_free(ctx.cand);
-    vci_free(ctx.block_d2);
-    vci_free(ctx.block_pot);
+    vci_cpack_free(&last);
+    vci_free(d2);
+    vci_free(tmp);
+    vci_free(block_pot);
+    vci_free(total);
     vci_aligned_free(cbuf);
     vci_free(ids);
     return s;

@@ -160,6 +160,14 @@ void vci_kern_block_rows(const vci_cpack *pk, const float *const *rows,
         pk->kern->block(pk, rows, m, xnorm, out, ldo);
 }
 
+void vci_kern_potential_rows(const vci_cpack *pk, const float *const *rows,
+                             size_t m, const float *xnorm, float *d2,
+                             bool fold, double *pot)
+{
+    if (m && pk->k)
+        pk->kern->potential(pk, rows, m, xnorm, d2, fold, pot);
+}
+
 void vci_kern_sqnorms(const vci_kernels *kern, const float *const *rows,
                       size_t m, size_t d, float *out)
 {

@@ -117,6 +117,21 @@ void vci_kern_block_rows(const vci_cpack *pk, const float *const *rows,
                          size_t m, const float *xnorm, float *out,
                          size_t ldo);
 
+/** Most centroids a vci_kern_potential_rows pack may hold. */
+#define VCI_KERN_POT_MAX 128
+
+/**
+ * k-means++ potentials over m rows for a pack (L2) of k <= VCI_KERN_POT_MAX
+ * centroids where centroid 0 is the last centre chosen and 1..k-1 are
+ * candidates: first d2[i] = value(i, 0) (fold false) or min(d2[i],
+ * value(i, 0)) (fold true); then pot[l] += sum_i min(d2[i], value(i, l))
+ * for l < k, so pot[0] is the sum of the new d2. Sums run in float over
+ * the rows of one call, in row order, then go into pot (double).
+ */
+void vci_kern_potential_rows(const vci_cpack *pk, const float *const *rows,
+                             size_t m, const float *xnorm, float *d2,
+                             bool fold, double *pot);
+
 /** out[i] = |x_i|^2 (float32 sum in the kernel's order). */
 void vci_kern_sqnorms(const vci_kernels *kern, const float *const *rows,
                       size_t m, size_t d, float *out);

@@ -55,6 +55,7 @@ static inline float hsum8(vf v)
     s = _mm_add_ss(s, _mm_movehdup_ps(s));
     return _mm_cvtss_f32(s);
 }
+#define VFIRST(v) _mm256_cvtss_f32(v)
 #define VHSUM(v) hsum8(v)
 #define VIEQ(a, b) _mm256_castsi256_ps(_mm256_cmpeq_epi32(a, b))
 

@@ -42,6 +42,7 @@ typedef __m512d vd;
 #define VIADD(a, b) _mm512_add_epi32(a, b)
 #define VIOTA() \
     _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+#define VFIRST(v) _mm512_cvtss_f32(v)
 #define VHSUM(v) _mm512_reduce_add_ps(v)
 #define VHMIN(v) _mm512_reduce_min_ps(v)
 #define VIEQ(a, b) _mm512_cmpeq_epi32_mask(a, b)

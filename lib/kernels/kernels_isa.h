@@ -22,6 +22,9 @@ struct vci_kernels {
                  const float *xnorm, uint32_t *label, float *d1, float *d2);
     void (*block)(const vci_cpack *pk, const float *const *rows, size_t m,
                   const float *xnorm, float *out, size_t ldo);
+    void (*potential)(const vci_cpack *pk, const float *const *rows,
+                      size_t m, const float *xnorm, float *d2, bool fold,
+                      double *pot);
     void (*sqnorms)(const float *const *rows, size_t m, size_t d,
                     float *out);
     double (*sqdist_direct)(const float *x, const float *c, size_t d);

@@ -42,6 +42,7 @@ typedef float64x2_t vd;
 #define VIADD(a, b) vaddq_u32(a, b)
 static const uint32_t vk_iota_neon[4] = {0, 1, 2, 3};
 #define VIOTA() vld1q_u32(vk_iota_neon)
+#define VFIRST(v) vgetq_lane_f32(v, 0)
 #define VHSUM(v) vaddvq_f32(v)
 #define VHMIN(v) vminvq_f32(v)
 #define VIEQ(a, b) vceqq_u32(a, b)

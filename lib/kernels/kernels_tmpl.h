@@ -15,6 +15,7 @@
  *   VLT(a, b)         mask of a < b
  *   VSEL(m, t, f)     m ? t : f (floats)  VISEL(m, t, f) (int32)
  *   VHSUM(v), VHMIN(v)  sum / minimum of the lanes (float)
+ *   VFIRST(v)         lane 0 (float)
  *   VIEQ(a, b)        mask of int32 a == b
  *   VARGMIN(v, i, val, idx)  *val = min lane, *idx = lowest i among the
  *                     lanes holding it
@@ -81,6 +82,11 @@ typedef struct VK(state) {
     float mul[TR], lo[TR];
     float *out;
     size_t ldo, k, i0, m;
+    /* potential: per-lane sums of min(d2, value), the rows' new d2 */
+    VK_ALIGNED float potf[VCI_KERN_POT_MAX + 2 * W];
+    float d2r[TR];
+    float *d2;
+    bool fold;
 } VK(state);
 
 /* Running per-lane minimum and its index: strictly smaller wins, so each
@@ -154,6 +160,30 @@ VK_INLINE void VK(block_step)(vf acc[TR][TP], int np, size_t j0,
     }
 }
 
+/* k-means++: the group holding lane 0 (the last centre) folds it into the
+ * row's d2 first; every lane then adds min(d2, value). Tail rows (copies
+ * of the last row) are not counted. */
+VK_INLINE void VK(pot_step)(vf acc[TR][TP], int np, size_t j0,
+                            VK(state) *st)
+{
+    VK_UNROLL for (int r = 0; r < TR; r++) {
+        if (st->i0 + (size_t)r >= st->m)
+            break;
+        if (j0 == 0) {
+            float v0 = VFIRST(VMAX(acc[r][0], VZERO()));
+            float old = st->d2[st->i0 + r];
+            float nd = st->fold && old < v0 ? old : v0;
+            st->d2[st->i0 + r] = nd;
+            st->d2r[r] = nd;
+        }
+        vf dv = VSET1(st->d2r[r]);
+        VK_UNROLL for (int q = 0; q < np; q++) {
+            float *p = st->potf + j0 + (size_t)q * W;
+            VSTORE(p, VADD(VLOAD(p), VMIN(VMAX(acc[r][q], VZERO()), dv)));
+        }
+    }
+}
+
 /* One group of panels (TP, or 1 for the tail) against one tile of rows,
  * folded by an epilogue; kept out of line so the tile owns the registers. */
 typedef void (*VK(group_fn))(const float *pan, size_t pstride,
@@ -174,6 +204,8 @@ VK_GROUP(top2_full, TP, top2_step)
 VK_GROUP(top2_one, 1, top2_step)
 VK_GROUP(block_full, TP, block_step)
 VK_GROUP(block_one, 1, block_step)
+VK_GROUP(pot_full, TP, pot_step)
+VK_GROUP(pot_one, 1, pot_step)
 
 /* Every panel group for one tile of rows starting at i0. */
 static void VK(walk)(const vci_cpack *pk, const float *const *rows,
@@ -276,6 +308,25 @@ static void VK(block)(const vci_cpack *pk, const float *const *rows, size_t m,
     }
 }
 
+static void VK(potential)(const vci_cpack *pk, const float *const *rows,
+                          size_t m, const float *xnorm, float *d2, bool fold,
+                          double *pot)
+{
+    VK(state) st;
+    size_t lanes = pk->npanels * W;
+    for (size_t l = 0; l < lanes; l++)
+        st.potf[l] = 0;
+    st.d2 = d2;
+    st.fold = fold;
+    st.m = m;
+    for (size_t i0 = 0; i0 < m; i0 += TR) {
+        st.i0 = i0;
+        VK(walk)(pk, rows, xnorm, m, i0, &st, VK(pot_full), VK(pot_one));
+    }
+    for (size_t l = 0; l < pk->k; l++)
+        pot[l] += st.potf[l];
+}
+
 static void VK(sqnorms)(const float *const *rows, size_t m, size_t d,
                         float *out)
 {
@@ -330,6 +381,6 @@ static void VK(accumulate)(double *sums, size_t d, const float *const *rows,
 }
 
 const vci_kernels VK(vci_kernels) = {
-    VK_NAME, W, VK(nearest), VK(top2), VK(block),
+    VK_NAME, W, VK(nearest), VK(top2), VK(block), VK(potential),
     VK(sqnorms), VK(sqdist_direct), VK(accumulate),
 };
