@@ -453,6 +453,10 @@ VC_API size_t vc_dataset_memory_bytes(const vc_dataset *ds);
  *  skipped line's message (NULL when none). */
 VC_API uint64_t vc_dataset_skipped_lines(const vc_dataset *ds);
 VC_API const char *vc_dataset_first_skip_reason(const vc_dataset *ds);
+/** Rows a merchant CSV dropped by its documented rules (no user id,
+ *  cancellations, zero quantity, price <= 0; docs/formats.md); 0 for
+ *  other formats. */
+VC_API uint64_t vc_dataset_dropped_rows(const vc_dataset *ds);
 
 /** The detected format name ("ml-1m", "ml-100k", "ml-latest", "merchant",
  *  "synthetic", "api"). */

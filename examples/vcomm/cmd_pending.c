@@ -15,28 +15,6 @@ static int not_yet(cli_ctx *ctx)
 
 #define END_FLAGS {NULL, NULL, NULL, NULL}
 
-static const cli_flag no_flags[] = {END_FLAGS};
-
-const cli_command cmd_stats = {
-    "stats", "counts and summary of a data set",
-    "vcomm stats --data PATH [--json]",
-    "vcomm stats --data ../shared/data/ml-100k --json",
-    CLI_TAKES_DATA | CLI_TAKES_MODEL | CLI_TAKES_JSON, no_flags, not_yet};
-
-static const cli_flag synth_flags[] = {
-    {"--out", NULL, "DIR", "output directory (created)"},
-    {"--users", NULL, "N", "number of users"},
-    {"--items", NULL, "N", "number of items"},
-    {"--events-per-user", NULL, "N", "mean events per user"},
-    {"--communities", NULL, "N", "planted communities"},
-    {"--seed", NULL, "S", "random seed"},
-    END_FLAGS};
-const cli_command cmd_synth = {
-    "synth", "write MovieLens-1M-format data with planted communities",
-    "vcomm synth --out DIR [--users N --items N --events-per-user N "
-    "--communities N --seed S]",
-    "vcomm synth --out /tmp/synth --users 10000 --seed 7", 0, synth_flags,
-    not_yet};
 
 static const cli_flag out_flags[] = {
     {"--out", NULL, "FILE", "output file"}, END_FLAGS};

@@ -68,7 +68,10 @@ void *vci_malloc(size_t size)
     if (size == 0)
         size = 1;
     void *p = hooks.malloc_fn(size, hooks.userdata);
-    return p ? p : out_of_memory(size);
+    if (!p)
+        return out_of_memory(size);
+    vci_advise_huge(p, size);
+    return p;
 }
 
 bool vci_mul_ok(size_t a, size_t b, size_t *out)
@@ -97,7 +100,10 @@ void *vci_realloc(void *ptr, size_t size)
     if (size == 0)
         size = 1;
     void *p = hooks.realloc_fn(ptr, size, hooks.userdata);
-    return p ? p : out_of_memory(size);
+    if (!p)
+        return out_of_memory(size);
+    vci_advise_huge(p, size);
+    return p;
 }
 
 void *vci_array_realloc(void *ptr, size_t count, size_t size)

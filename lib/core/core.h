@@ -78,6 +78,9 @@ char *vci_strndup(const char *s, size_t n);
 #define VCI_ALIGN 64
 void *vci_aligned_calloc(size_t count, size_t size);
 void vci_aligned_free(void *ptr);
+/** Hint that a large block will be used densely (huge pages); advisory.
+ *  vci_malloc and vci_realloc call it for blocks of 8 MB and more. */
+void vci_advise_huge(void *ptr, size_t size);
 /** Make room for need elements in *ptr (capacity *cap, elements of size
  *  bytes), growing geometrically. *ptr and *cap are unchanged on failure. */
 vc_status vci_reserve(void **ptr, size_t *cap, size_t need, size_t size);

@@ -34,6 +34,16 @@ VCI_OPTION(LOAD_COLUMNS, "load.columns", STRING, "", 0, 0, NULL,
 VCI_OPTION(LOAD_KEEP_CANCELLATIONS, "load.keep_cancellations", BOOL, "false", 0, 0, NULL,
            "merchant CSV: keep cancelled lines (negative quantity) as events instead of dropping them")
 
+/* synthetic data (lib/io) */
+VCI_OPTION(SYNTH_USERS, "synth.users", INT, "6040", 1, 100000000, NULL,
+           "synthetic data: number of users")
+VCI_OPTION(SYNTH_ITEMS, "synth.items", INT, "3700", 10, 10000000, NULL,
+           "synthetic data: number of items")
+VCI_OPTION(SYNTH_EVENTS_PER_USER, "synth.events_per_user", INT, "80", 1, 100000, NULL,
+           "synthetic data: mean ratings per user")
+VCI_OPTION(SYNTH_COMMUNITIES, "synth.communities", INT, "8", 1, 10000, NULL,
+           "synthetic data: planted communities (shared tastes, habits, demographics)")
+
 /* kernels (lib/kernels) */
 VCI_OPTION(KERNEL, "kernel", STRING, "auto", 0, 0, "auto|scalar|avx2|avx512|neon",
            "distance kernel ISA; auto picks the best the CPU has (env VC_KERNEL overrides auto); one the CPU lacks falls back to the best it has")

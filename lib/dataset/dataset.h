@@ -23,16 +23,26 @@
 
 #include "core.h"
 
-/* Events waiting for finalisation (the loader's and the feeding API's
- * staging area), in arrival order. */
-typedef struct vci_staged_events {
+/* Events waiting for finalisation, in arrival order: a list of blocks.
+ * The feeding API appends to a growable block with every column; a loader
+ * hands over whole blocks it filled itself, where type NULL means every
+ * event has single_type and amount NULL means every amount is 0. */
+typedef struct vci_event_block {
     uint32_t *user;
     uint32_t *item;
-    uint8_t *type;
     float *value;
-    float *amount;
     int64_t *time;
+    uint8_t *type;
+    float *amount;
+    uint8_t single_type;
+    bool growable;       /* the feeding API's block (all columns present) */
     size_t n, cap;
+} vci_event_block;
+
+typedef struct vci_staged_events {
+    vci_event_block *blocks;
+    size_t nblocks, cap;
+    size_t n;            /* events in all blocks */
 } vci_staged_events;
 
 struct vc_dataset {
@@ -65,6 +75,15 @@ struct vc_dataset {
     size_t *cat_name;      /* [ncats] */
     uint32_t ntypes;       /* >= 7: the predefined types come first */
     size_t *type_name;     /* [ntypes] */
+    size_t cat_cap, type_cap;
+
+    /* item categories while building: item_catlist[i] is an offset into
+     * catpool where [count, cat...] is stored (0 = none); finalize turns
+     * them into the item_cat_start/item_cats CSR. NULL in a loaded model
+     * (rebuilt from the CSR when the data set is fed again). */
+    uint32_t *item_catlist;
+    uint32_t *catpool;
+    size_t catpool_len, catpool_cap;
 
     /* events, CSR by user (valid when finalised) */
     size_t nevents;
@@ -82,9 +101,15 @@ struct vc_dataset {
 
     vci_staged_events staged;
     bool finalised;
+    /* users and items the CSR indexes cover (those that existed at the
+     * last finalisation); indexed_known is false only in a data set
+     * assembled from a model file until its first feeding call. */
+    uint32_t indexed_users, indexed_items;
+    bool indexed_known;
 
-    /* load.on_error = skip bookkeeping */
+    /* load.on_error = skip bookkeeping; rows dropped by the merchant rules */
     uint64_t skipped;
+    uint64_t dropped;
     size_t first_skip;     /* offset of the first skip message, 0 = none */
 };
 
@@ -112,7 +137,74 @@ static inline int64_t vci_ds_time(const vc_dataset *ds, size_t e)
  *  rating), so that "relevant" means a rating >= 4. */
 bool vci_ds_is_explicit(const vc_dataset *ds);
 
-/** Build the CSR indexes from the staged events (see the invariants). */
-vc_status vci_dataset_finalize(vc_dataset *ds, const vc_options *opts);
+/* ---- building (dataset.c) -------------------------------------------------
+ * The loaders, the synthetic generator and the public feeding API all build
+ * through these. Ids and names are byte ranges (not NUL-terminated). Each
+ * call either succeeds or leaves the data set as it was. */
+
+/** An empty data set of the given (static) format name. */
+vc_status vci_dataset_create(vc_dataset **out, const char *format);
+/** Index of a user, added (no attributes) when new; *added may be NULL. */
+vc_status vci_ds_user(vc_dataset *ds, const char *id, size_t n,
+                      uint32_t *user, bool *added);
+vc_status vci_ds_item(vc_dataset *ds, const char *id, size_t n,
+                      uint32_t *item, bool *added);
+/** Lookups without adding. */
+bool vci_ds_find_user(const vc_dataset *ds, const char *id, size_t n,
+                      uint32_t *user);
+bool vci_ds_find_item(const vc_dataset *ds, const char *id, size_t n,
+                      uint32_t *item);
+/** Index of an attribute name, added when new. */
+vc_status vci_ds_attr(vc_dataset *ds, const char *name, size_t n,
+                      uint32_t *attr);
+/** Set (n > 0) or clear (n == 0) a user's attribute value. */
+vc_status vci_ds_set_user_attr(vc_dataset *ds, uint32_t user, uint32_t attr,
+                               const char *value, size_t n);
+/** Set an item's title (n == 0 clears it). */
+vc_status vci_ds_set_item_title(vc_dataset *ds, uint32_t item,
+                                const char *title, size_t n);
+/** Set an item's unit price (NAN = unknown). */
+vc_status vci_ds_set_item_price(vc_dataset *ds, uint32_t item, double price);
+/** Index of a category, added when new. */
+vc_status vci_ds_category(vc_dataset *ds, const char *name, size_t n,
+                          uint32_t *cat);
+/** Replace an item's categories with the sep-separated names of text
+ *  (empty names are ignored, duplicates kept once). */
+vc_status vci_ds_set_item_categories(vc_dataset *ds, uint32_t item,
+                                     const char *text, size_t n, char sep);
+/** Replace an item's categories with category indices. */
+vc_status vci_ds_set_item_category_list(vc_dataset *ds, uint32_t item,
+                                        const uint32_t *cats, size_t n);
+/** Index of an event type by name (predefined or custom, added when new;
+ *  at most 256 types). */
+vc_status vci_ds_event_type(vc_dataset *ds, const char *name, size_t n,
+                            uint32_t *type);
+/** Room for more staged events (then vci_ds_stage cannot fail). */
+vc_status vci_ds_stage_reserve(vc_dataset *ds, size_t more);
+/** Stage one event (indices must be valid; value and amount finite). */
+vc_status vci_ds_stage(vc_dataset *ds, uint32_t user, uint32_t item,
+                       uint32_t type, float value, float amount,
+                       int64_t time);
+/** A block of n events with the given columns (NULL type / amount as in
+ *  vci_event_block), allocated for the caller to fill. */
+vc_status vci_event_block_alloc(vci_event_block *b, size_t n, bool with_type,
+                                bool with_amount, uint8_t single_type);
+void vci_event_block_free(vci_event_block *b);
+/** Append a filled block (indices valid, b->n events); the data set takes
+ *  its arrays over (*b is cleared), also on failure (then freed). */
+vc_status vci_ds_stage_block(vc_dataset *ds, vci_event_block *b);
+/** Attach planted community labels (copied, nusers entries). */
+vc_status vci_ds_set_planted(vc_dataset *ds, const uint32_t *labels);
+
+/** Take a model-assembled data set's counts as its capacities and
+ *  indexed extent (a no-op for a data set built here). */
+void vci_ds_adopt_counts(vc_dataset *ds);
+/** Release the staging area. */
+void vci_ds_free_staged(vc_dataset *ds);
+
+/** Build the CSR indexes from the events already indexed (if any) and the
+ *  staged ones (see the invariants); pool may be NULL. */
+vc_status vci_dataset_finalize(vc_dataset *ds, vci_pool *pool,
+                               const vci_progress *progress);
 
 #endif /* VCOMM_DATASET_H */
