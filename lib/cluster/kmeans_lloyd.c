@@ -38,6 +38,7 @@ typedef struct lloyd {
     vci_cpack pk;           /* c, packed */
     uint32_t *labels;       /* n */
     bool first;             /* no bounds yet: compute everything */
+    uint32_t untightened;   /* passes without tightening */
 
     size_t block, nblocks;  /* Lloyd blocks */
     double *bsum;           /* nblocks x k x d partial sums */
@@ -47,6 +48,10 @@ typedef struct lloyd {
                                (the repair moved a point) */
     uint64_t *bchanged;     /* label changes this pass */
     uint64_t *bcomputed;    /* points whose distances were computed */
+    uint64_t *btight;       /* tightened upper bounds, and how many of */
+    uint64_t *btight_ok;    /* them then proved the label */
+    bool tighten;           /* tighten failing bounds this pass (it pays
+                               only when it often proves the label) */
     bool accumulate;        /* this pass also refreshes partial sums */
 
     double *sum, *q;        /* totals: k x d, k */
@@ -77,6 +82,11 @@ static inline double direct_err(size_t d)
 static inline bool proves(double lo, double up, double err)
 {
     return lo > up && (lo - up) * (lo + up) > 2.0 * err;
+}
+
+static inline double max2(double a, double b)
+{
+    return a > b ? a : b;
 }
 
 /* Upper bound of the true distance from a computed squared value. */
@@ -159,7 +169,8 @@ static void recompute_hamerly(lloyd *L, size_t task, size_t m, work *w,
 }
 
 static void assign_hamerly(lloyd *L, size_t task, size_t b, size_t m,
-                           work *w, uint64_t *changed, uint64_t *computed)
+                           work *w, uint64_t *changed, uint64_t *computed,
+                           uint64_t *tight, uint64_t *tight_ok)
 {
     const vci_km_input *in = L->in;
     size_t nr = 0;
@@ -170,16 +181,20 @@ static void assign_hamerly(lloyd *L, size_t task, size_t b, size_t m,
             double lo = L->lower[i] -
                         (a == L->delta_arg ? L->delta_max2 : L->delta_max);
             double err = vci_kern_sqdist_err(L->d, in->xnorm[i], L->pk.cnorm_max);
-            double bound = fmax(lo, 2 * L->half[a] - up);
-            if (!proves(bound, up, err)) { /* tighten the upper bound */
+            double bound = max2(lo, 2 * L->half[a] - up);
+            bool ok = proves(bound, up, err);
+            if (!ok && L->tighten) { /* tighten the upper bound */
                 double dd = vci_kern_sqdist_direct(in->kern, vci_km_row(in, i),
                                                    L->c + (size_t)a * L->d, L->d);
                 up = sqrt(dd * (1 + direct_err(L->d))) + 1e-300;
-                bound = fmax(lo, 2 * L->half[a] - up);
+                bound = max2(lo, 2 * L->half[a] - up);
+                ok = proves(bound, up, err);
+                (*tight)++;
+                *tight_ok += ok;
             }
             L->upper[i] = up;
             L->lower[i] = lo;
-            if (proves(bound, up, err))
+            if (ok)
                 continue;
         }
         w->rows[nr] = vci_km_row(in, i);
@@ -233,13 +248,14 @@ static bool elkan_proves(const lloyd *L, const float *lo, uint32_t a,
 {
     const double *cd = L->cdist + (size_t)a * L->k;
     for (size_t j = 0; j < L->k; j++)
-        if (j != a && !proves(fmax(lo[j], cd[j] - up), up, err))
+        if (j != a && !proves(max2(lo[j], cd[j] - up), up, err))
             return false;
     return true;
 }
 
 static void assign_elkan(lloyd *L, size_t task, size_t b, size_t m, work *w,
-                         uint64_t *changed, uint64_t *computed, float *vals)
+                         uint64_t *changed, uint64_t *computed,
+                         uint64_t *tight, uint64_t *tight_ok, float *vals)
 {
     const vci_km_input *in = L->in;
     const size_t k = L->k, d = L->d;
@@ -253,11 +269,13 @@ static void assign_elkan(lloyd *L, size_t task, size_t b, size_t m, work *w,
             double err = vci_kern_sqdist_err(d, in->xnorm[i], L->pk.cnorm_max);
             double up = L->upper[i] + L->delta[a];
             bool ok = elkan_proves(L, lo, a, up, err);
-            if (!ok) { /* tighten the upper bound and try again */
+            if (!ok && L->tighten) { /* tighten the upper bound, try again */
                 double dd = vci_kern_sqdist_direct(in->kern, vci_km_row(in, i),
                                                    L->c + (size_t)a * d, d);
                 up = sqrt(dd * (1 + direct_err(d))) + 1e-300;
                 ok = elkan_proves(L, lo, a, up, err);
+                (*tight)++;
+                *tight_ok += ok;
             }
             L->upper[i] = up;
             if (ok)
@@ -304,15 +322,17 @@ static vc_status assign_task(void *vctx, size_t task, unsigned worker)
     if (L->algo == VCI_KM_ELKAN &&
         !(vals = vci_malloc((size_t)VCI_KM_ROWS * L->k * sizeof *vals)))
         return VC_ERR_NOMEM;
-    uint64_t changed = 0, computed = 0;
+    uint64_t changed = 0, computed = 0, tight = 0, tight_ok = 0;
     for (size_t b = first; b < end; b += VCI_KM_ROWS) {
         size_t m = VCI_MIN((size_t)VCI_KM_ROWS, end - b);
         switch (L->algo) {
         case VCI_KM_HAMERLY:
-            assign_hamerly(L, task, b, m, &w, &changed, &computed);
+            assign_hamerly(L, task, b, m, &w, &changed, &computed, &tight,
+                           &tight_ok);
             break;
         case VCI_KM_ELKAN:
-            assign_elkan(L, task, b, m, &w, &changed, &computed, vals);
+            assign_elkan(L, task, b, m, &w, &changed, &computed, &tight,
+                         &tight_ok, vals);
             break;
         default:
             assign_plain(L, task, b, m, &w, &changed);
@@ -323,6 +343,8 @@ static vc_status assign_task(void *vctx, size_t task, unsigned worker)
     vci_free(vals);
     L->bchanged[task] = changed;
     L->bcomputed[task] = computed;
+    L->btight[task] = tight;
+    L->btight_ok[task] = tight_ok;
     if (L->accumulate && (L->first || L->bdirty[task])) {
         block_sums(L, task, first, end, &w);
         L->bdirty[task] = 0;
@@ -522,6 +544,8 @@ static void free_lloyd(lloyd *L)
     vci_free(L->bdirty);
     vci_free(L->bchanged);
     vci_free(L->bcomputed);
+    vci_free(L->btight);
+    vci_free(L->btight_ok);
     vci_free(L->sum);
     vci_free(L->q);
     vci_free(L->cnt);
@@ -547,6 +571,8 @@ static vc_status alloc_lloyd(lloyd *L)
     L->bdirty = vci_calloc(nb, 1);
     L->bchanged = vci_calloc(nb, sizeof *L->bchanged);
     L->bcomputed = vci_calloc(nb, sizeof *L->bcomputed);
+    L->btight = vci_calloc(nb, sizeof *L->btight);
+    L->btight_ok = vci_calloc(nb, sizeof *L->btight_ok);
     L->sum = vci_malloc(kd * sizeof *L->sum);
     L->q = vci_malloc(k * sizeof *L->q);
     L->cnt = vci_malloc(k * sizeof *L->cnt);
@@ -554,7 +580,7 @@ static vc_status alloc_lloyd(lloyd *L)
     L->half = vci_calloc(k, sizeof *L->half);
     L->cnorm = vci_malloc(k * sizeof *L->cnorm);
     bool ok = L->cn && L->bsum && L->bq && L->bcnt && L->bdirty && L->bchanged &&
-              L->bcomputed && L->sum && L->q && L->cnt && L->delta && L->half &&
+              L->bcomputed && L->btight && L->btight_ok && L->sum && L->q && L->cnt && L->delta && L->half &&
               L->cnorm;
     if (ok && L->algo == VCI_KM_HAMERLY) {
         ok = (L->upper = vci_malloc(n * sizeof *L->upper)) &&
@@ -573,10 +599,20 @@ static vc_status assign_pass(lloyd *L, bool accumulate, uint64_t *changed,
     L->accumulate = accumulate;
     VCI_CHECK(vci_parallel_for(L->in->pool, L->nblocks, assign_task, L, NULL));
     *changed = 0;
+    uint64_t tight = 0, tight_ok = 0;
     for (size_t b = 0; b < L->nblocks; b++) {
         *changed += L->bchanged[b];
         *computed += L->bcomputed[b];
+        tight += L->btight[b];
+        tight_ok += L->btight_ok[b];
     }
+    /* keep tightening while it proves at least a quarter of the labels it
+     * is tried on; retry every 8th pass (a deterministic choice: the
+     * counts do not depend on the threads) */
+    if (tight)
+        L->tighten = 4 * tight_ok >= tight;
+    else if (++L->untightened % 8 == 0)
+        L->tighten = true;
     L->first = false;
     return VC_OK;
 }
@@ -646,6 +682,7 @@ vc_status vci_km_lloyd(const vci_km_input *in, uint32_t k, vci_km_algo algo,
     L.algo = algo == VCI_KM_MINIBATCH ? VCI_KM_LLOYD : algo;
     L.labels = labels;
     L.first = true;
+    L.tighten = true;
     L.block = vci_km_lloyd_block(in->n, k, in->d);
     L.nblocks = vci_km_nblocks(in->n, L.block);
     vc_status s = alloc_lloyd(&L);

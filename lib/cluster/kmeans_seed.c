@@ -8,14 +8,16 @@
  * One pass per centre: a kernel pass over every point with the last centre
  * chosen in lane 0 and the step's candidates in the other lanes folds the
  * last centre into each point's squared distance d2 and sums, per
- * candidate, min(d2, distance) (vci_kern_potential_rows). Sampling needs
- * d2 with the last centre folded in before that pass: the block totals
- * are the previous pass's sums for the chosen candidate, and the one block
- * a draw lands in is folded on the fly with the same kernel values.
+ * candidate, min(d2, distance) (vci_kern_potential_rows), per chunk of
+ * VCI_KM_ROWS points. Sampling needs d2 with the last centre folded in
+ * before that pass: the chunk totals are the previous pass's sums for the
+ * chosen candidate, and the one chunk a draw lands in is folded on the fly
+ * with the same kernel values.
  *
  * Invariants: every random draw happens on the calling thread from the
- * run's stream; sums are per fixed block (VCI_KM_BLOCK points), combined
- * in block order in double, so the centres never depend on the threads.
+ * run's stream; sums are per fixed chunk (VCI_KM_ROWS points, computed by
+ * tasks of VCI_KM_BLOCK points), combined in chunk order in double, so the
+ * centres never depend on the threads.
  */
 #include <math.h>
 
@@ -26,7 +28,7 @@ typedef struct seed_ctx {
     const vci_cpack *pk;  /* lane 0: last centre; then the candidates */
     bool fold;            /* false for the first centre: d2 is set */
     float *d2;            /* squared distance to the nearest chosen centre */
-    double *block_pot;    /* nblocks x stride: per block, per lane */
+    double *chunk_pot;    /* nchunks x stride: per chunk, per lane */
     size_t stride;
 } seed_ctx;
 
@@ -36,12 +38,12 @@ static vc_status seed_task(void *vctx, size_t task, unsigned worker)
     seed_ctx *ctx = vctx;
     const vci_km_input *in = ctx->in;
     size_t first = task * VCI_KM_BLOCK, end = VCI_MIN(in->n, first + VCI_KM_BLOCK);
-    double *pot = ctx->block_pot + task * ctx->stride;
-    for (size_t l = 0; l < ctx->pk->k; l++)
-        pot[l] = 0;
     const float *rows[VCI_KM_ROWS];
     for (size_t b = first; b < end; b += VCI_KM_ROWS) {
         size_t m = VCI_MIN((size_t)VCI_KM_ROWS, end - b);
+        double *pot = ctx->chunk_pot + (b / VCI_KM_ROWS) * ctx->stride;
+        for (size_t l = 0; l < ctx->pk->k; l++)
+            pot[l] = 0;
         vci_km_rows(in, b, m, rows);
         vci_kern_potential_rows(ctx->pk, rows, m, in->xnorm + b, ctx->d2 + b,
                                 ctx->fold, pot);
@@ -49,36 +51,32 @@ static vc_status seed_task(void *vctx, size_t task, unsigned worker)
     return VC_OK;
 }
 
-/* The d2 of points [first, end) with the last centre folded in. */
+/* The d2 of points [first, first + m) with the last centre folded in. */
 static void folded_d2(const vci_km_input *in, const vci_cpack *last,
-                      const float *d2, size_t first, size_t end, float *out)
+                      const float *d2, size_t first, size_t m, float *out)
 {
     const float *rows[VCI_KM_ROWS];
     double unused[1] = {0};
-    memcpy(out, d2 + first, (end - first) * sizeof *out);
-    for (size_t b = first; b < end; b += VCI_KM_ROWS) {
-        size_t m = VCI_MIN((size_t)VCI_KM_ROWS, end - b);
-        vci_km_rows(in, b, m, rows);
-        vci_kern_potential_rows(last, rows, m, in->xnorm + b, out + (b - first),
-                                true, unused);
-    }
+    memcpy(out, d2 + first, m * sizeof *out);
+    vci_km_rows(in, first, m, rows);
+    vci_kern_potential_rows(last, rows, m, in->xnorm + first, out, true, unused);
 }
 
 /* The point where the cumulative folded d2 first exceeds r, given the
- * per-block totals; rounding at a block's end gives its last point with
+ * per-chunk totals; rounding at a chunk's end gives its last point with
  * weight. */
 static size_t locate(const vci_km_input *in, const vci_cpack *last,
-                     const float *d2, const double *block_total, size_t nb,
+                     const float *d2, const double *chunk_total, size_t nc,
                      double r, float *tmp)
 {
     double acc = 0;
-    for (size_t b = 0; b < nb; b++) {
-        if (acc + block_total[b] <= r && b + 1 < nb) {
-            acc += block_total[b];
+    for (size_t b = 0; b < nc; b++) {
+        if (acc + chunk_total[b] <= r && b + 1 < nc) {
+            acc += chunk_total[b];
             continue;
         }
-        size_t first = b * VCI_KM_BLOCK, end = VCI_MIN(in->n, first + VCI_KM_BLOCK);
-        folded_d2(in, last, d2, first, end, tmp);
+        size_t first = b * VCI_KM_ROWS, end = VCI_MIN(in->n, first + VCI_KM_ROWS);
+        folded_d2(in, last, d2, first, end - first, tmp);
         size_t pick = end - 1;
         for (size_t i = first; i < end; i++) {
             float v = tmp[i - first];
@@ -98,20 +96,21 @@ vc_status vci_km_seed_plusplus(const vci_km_input *in, uint32_t k,
                                double p0, double p1)
 {
     const size_t n = in->n, d = in->d, nb = vci_km_nblocks(n, VCI_KM_BLOCK);
+    const size_t nc = vci_km_nblocks(n, VCI_KM_ROWS);
     if (trials == 0)
         trials = 2 + (size_t)log((double)k);
     trials = VCI_MIN(trials, (size_t)VCI_KERN_POT_MAX - 1);
     const size_t lanes = trials + 1;
     float *d2 = vci_malloc(n * sizeof *d2);
-    float *tmp = vci_malloc(VCI_KM_BLOCK * sizeof *tmp);
-    double *block_pot = vci_calloc(nb * lanes, sizeof *block_pot);
-    double *total = vci_calloc(nb, sizeof *total);
+    float *tmp = vci_malloc(VCI_KM_ROWS * sizeof *tmp);
+    double *chunk_pot = vci_calloc(nc * lanes, sizeof *chunk_pot);
+    double *total = vci_calloc(nc, sizeof *total);
     float *cbuf = vci_aligned_calloc(lanes * d, sizeof *cbuf); /* last, candidates */
     size_t *ids = vci_calloc(lanes, sizeof *ids);
     vci_cpack pk, last;
     memset(&pk, 0, sizeof pk);
     memset(&last, 0, sizeof last);
-    vc_status s = d2 && tmp && block_pot && total && cbuf && ids ? VC_OK : VC_ERR_NOMEM;
+    vc_status s = d2 && tmp && chunk_pot && total && cbuf && ids ? VC_OK : VC_ERR_NOMEM;
 
     /* the first centre: a uniformly random point; d2 set from it */
     if (s == VC_OK) {
@@ -123,24 +122,24 @@ vc_status vci_km_seed_plusplus(const vci_km_input *in, uint32_t k,
     if (s == VC_OK)
         s = vci_cpack_init(&pk, in->kern, VCI_PACK_L2, cbuf, lanes, d, d);
     if (s == VC_OK) {
-        seed_ctx ctx = {in, &last, false, d2, block_pot, lanes};
+        seed_ctx ctx = {in, &last, false, d2, chunk_pot, lanes};
         s = vci_parallel_for(in->pool, nb, seed_task, &ctx, NULL);
-        for (size_t b = 0; b < nb; b++)
-            total[b] = block_pot[b * lanes];
+        for (size_t b = 0; b < nc; b++)
+            total[b] = chunk_pot[b * lanes];
     }
     for (uint32_t c = 1; c < k && s == VC_OK; c++) {
         /* draw the candidates by weight d2 (the last centre folded in) */
         double pot = 0;
-        for (size_t b = 0; b < nb; b++)
+        for (size_t b = 0; b < nc; b++)
             pot += total[b];
         for (size_t l = 1; l < lanes; l++) {
             double r = vci_rng_uniform(rng) * pot;
-            ids[l] = pot > 0 ? locate(in, &last, d2, total, nb, r, tmp)
+            ids[l] = pot > 0 ? locate(in, &last, d2, total, nc, r, tmp)
                              : (size_t)vci_rng_below(rng, n);
             memcpy(cbuf + l * d, vci_km_row(in, ids[l]), d * sizeof *cbuf);
         }
         vci_cpack_update(&pk, cbuf, d);
-        seed_ctx ctx = {in, &pk, true, d2, block_pot, lanes};
+        seed_ctx ctx = {in, &pk, true, d2, chunk_pot, lanes};
         s = vci_parallel_for(in->pool, nb, seed_task, &ctx, NULL);
         if (s != VC_OK)
             break;
@@ -149,15 +148,15 @@ vc_status vci_km_seed_plusplus(const vci_km_input *in, uint32_t k,
         double best_pot = INFINITY;
         for (size_t l = 1; l < lanes; l++) {
             double p = 0;
-            for (size_t b = 0; b < nb; b++)
-                p += block_pot[b * lanes + l];
+            for (size_t b = 0; b < nc; b++)
+                p += chunk_pot[b * lanes + l];
             if (p < best_pot) {
                 best_pot = p;
                 best = l;
             }
         }
-        for (size_t b = 0; b < nb; b++)
-            total[b] = block_pot[b * lanes + best];
+        for (size_t b = 0; b < nc; b++)
+            total[b] = chunk_pot[b * lanes + best];
         memcpy(centroids + (size_t)c * d, cbuf + best * d, d * sizeof *centroids);
         memcpy(cbuf, cbuf + best * d, d * sizeof *cbuf); /* the new last centre */
         vci_cpack_update(&last, cbuf, d);
@@ -167,7 +166,7 @@ vc_status vci_km_seed_plusplus(const vci_km_input *in, uint32_t k,
     vci_cpack_free(&last);
     vci_free(d2);
     vci_free(tmp);
-    vci_free(block_pot);
+    vci_free(chunk_pot);
     vci_free(total);
     vci_aligned_free(cbuf);
     vci_free(ids);

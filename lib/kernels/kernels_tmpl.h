@@ -49,17 +49,23 @@
 #  define VK_NOINLINE static
 #endif
 
-/* acc[r][q] = (bias of panel q + xadd[r]) + sum_p rows[r][p] * panel q [p] */
+/* Rows of a tile against packs too narrow for a full group of TP panels:
+ * twice as many rows, one panel at a time, so as many accumulators stay in
+ * flight. */
+#define RMAX (2 * TR)
+
+/* acc[r][q] = (bias of panel q + xadd[r]) + sum_p rows[r][p] * panel q [p]
+ * for r < R, q < np (R and np are constants after inlining). */
 VK_INLINE void VK(tile)(const float *pan, size_t pstride, const float *bias,
                         const float *const *rp, const float *xadd, size_t d,
-                        vf acc[TR][TP], const int np)
+                        vf acc[RMAX][TP], const int R, const int np)
 {
-    VK_UNROLL for (int r = 0; r < TR; r++)
+    VK_UNROLL for (int r = 0; r < R; r++)
         VK_UNROLL for (int q = 0; q < np; q++)
             acc[r][q] = VADD(VLOAD(bias + q * W), VSET1(xadd[r]));
     for (size_t p = 0; p < d; p++) {
         /* the same panel load for every row: CSE'd into one register */
-        VK_UNROLL for (int r = 0; r < TR; r++) {
+        VK_UNROLL for (int r = 0; r < R; r++) {
             vf xb = VSET1(rp[r][p]);
             VK_UNROLL for (int q = 0; q < np; q++)
                 acc[r][q] = VFMA(xb, VLOAD(pan + (size_t)q * pstride + p * W),
@@ -74,17 +80,17 @@ VK_INLINE void VK(tile)(const float *pan, size_t pstride, const float *bias,
  * panel loads out of the register file instead.
  */
 typedef struct VK(state) {
-    VK_ALIGNED float b1[TR * W]; /* per-lane best value */
-    VK_ALIGNED float b2[TR * W]; /* per-lane second best (top-2) */
-    VK_ALIGNED int32_t i1[TR * W]; /* centroid index of b1 */
-    float xadd[TR]; /* accumulator start: |x|^2 in L2 mode, else 0 */
+    VK_ALIGNED float b1[RMAX * W]; /* per-lane best value */
+    VK_ALIGNED float b2[RMAX * W]; /* per-lane second best (top-2) */
+    VK_ALIGNED int32_t i1[RMAX * W]; /* centroid index of b1 */
+    float xadd[RMAX]; /* accumulator start: |x|^2 in L2 mode, else 0 */
     /* block: out[(i0 + r) * ldo + j] = max(acc * mul[r], lo[r]) */
-    float mul[TR], lo[TR];
+    float mul[RMAX], lo[RMAX];
     float *out;
     size_t ldo, k, i0, m;
     /* potential: per-lane sums of min(d2, value), the rows' new d2 */
     VK_ALIGNED float potf[VCI_KERN_POT_MAX + 2 * W];
-    float d2r[TR];
+    float d2r[RMAX];
     float *d2;
     bool fold;
 } VK(state);
@@ -94,13 +100,13 @@ typedef struct VK(state) {
  * the block kernel outputs them, so every entry point ranks the same
  * values. The group's panels are folded in registers first (in index
  * order), then into memory once. */
-VK_INLINE void VK(argmin_step)(vf acc[TR][TP], int np, size_t j0,
+VK_INLINE void VK(argmin_step)(vf acc[RMAX][TP], int R, int np, size_t j0,
                                VK(state) *st)
 {
     vi jv[TP];
     VK_UNROLL for (int q = 0; q < np; q++)
         jv[q] = VIADD(VIOTA(), VISET1((int32_t)(j0 + (size_t)q * W)));
-    VK_UNROLL for (int r = 0; r < TR; r++) {
+    VK_UNROLL for (int r = 0; r < R; r++) {
         vf b = VMAX(acc[r][0], VZERO());
         vi bi = jv[0];
         VK_UNROLL for (int q = 1; q < np; q++) {
@@ -117,12 +123,12 @@ VK_INLINE void VK(argmin_step)(vf acc[TR][TP], int np, size_t j0,
 }
 
 /* The same plus the lane's second best. */
-VK_INLINE void VK(top2_step)(vf acc[TR][TP], int np, size_t j0,
+VK_INLINE void VK(top2_step)(vf acc[RMAX][TP], int R, int np, size_t j0,
                              VK(state) *st)
 {
     VK_UNROLL for (int q = 0; q < np; q++) {
         vi jv = VIADD(VIOTA(), VISET1((int32_t)(j0 + (size_t)q * W)));
-        VK_UNROLL for (int r = 0; r < TR; r++) {
+        VK_UNROLL for (int r = 0; r < R; r++) {
             vf v = VMAX(acc[r][q], VZERO()), b1 = VLOAD(st->b1 + r * W);
             vm lt = VLT(v, b1);
             VSTORE(st->b2 + r * W,
@@ -146,10 +152,10 @@ VK_INLINE void VK(store_clipped)(float *dst, size_t j0, size_t k, vf v)
     }
 }
 
-VK_INLINE void VK(block_step)(vf acc[TR][TP], int np, size_t j0,
+VK_INLINE void VK(block_step)(vf acc[RMAX][TP], int R, int np, size_t j0,
                               VK(state) *st)
 {
-    VK_UNROLL for (int r = 0; r < TR; r++) {
+    VK_UNROLL for (int r = 0; r < R; r++) {
         if (st->i0 + (size_t)r >= st->m)
             break;
         vf mul = VSET1(st->mul[r]), lo = VSET1(st->lo[r]);
@@ -163,10 +169,10 @@ VK_INLINE void VK(block_step)(vf acc[TR][TP], int np, size_t j0,
 /* k-means++: the group holding lane 0 (the last centre) folds it into the
  * row's d2 first; every lane then adds min(d2, value). Tail rows (copies
  * of the last row) are not counted. */
-VK_INLINE void VK(pot_step)(vf acc[TR][TP], int np, size_t j0,
+VK_INLINE void VK(pot_step)(vf acc[RMAX][TP], int R, int np, size_t j0,
                             VK(state) *st)
 {
-    VK_UNROLL for (int r = 0; r < TR; r++) {
+    VK_UNROLL for (int r = 0; r < R; r++) {
         if (st->i0 + (size_t)r >= st->m)
             break;
         if (j0 == 0) {
@@ -184,53 +190,70 @@ VK_INLINE void VK(pot_step)(vf acc[TR][TP], int np, size_t j0,
     }
 }
 
-/* One group of panels (TP, or 1 for the tail) against one tile of rows,
- * folded by an epilogue; kept out of line so the tile owns the registers. */
+/* One group of panels (TP, or 1 for the tail, or 1 for twice the rows of
+ * a narrow pack) against one tile of rows, folded by an epilogue; kept out
+ * of line so the tile owns the registers. */
 typedef void (*VK(group_fn))(const float *pan, size_t pstride,
                              const float *bias, const float *const *rp,
                              size_t d, size_t j0, VK(state) *st);
-#define VK_GROUP(name, np, step)                                          \
+#define VK_GROUP(name, R, np, step)                                       \
     VK_NOINLINE void VK(name)(const float *pan, size_t pstride,            \
                               const float *bias, const float *const *rp,   \
                               size_t d, size_t j0, VK(state) *st)           \
     {                                                                       \
-        vf acc[TR][TP];                                                     \
-        VK(tile)(pan, pstride, bias, rp, st->xadd, d, acc, np);             \
-        VK(step)(acc, np, j0, st);                                          \
+        vf acc[RMAX][TP];                                                   \
+        VK(tile)(pan, pstride, bias, rp, st->xadd, d, acc, R, np);          \
+        VK(step)(acc, R, np, j0, st);                                       \
     }
-VK_GROUP(nearest_full, TP, argmin_step)
-VK_GROUP(nearest_one, 1, argmin_step)
-VK_GROUP(top2_full, TP, top2_step)
-VK_GROUP(top2_one, 1, top2_step)
-VK_GROUP(block_full, TP, block_step)
-VK_GROUP(block_one, 1, block_step)
-VK_GROUP(pot_full, TP, pot_step)
-VK_GROUP(pot_one, 1, pot_step)
+#define VK_GROUPS(kind, step)                                              \
+    VK_GROUP(kind##_full, TR, TP, step)                                    \
+    VK_GROUP(kind##_one, TR, 1, step)                                      \
+    VK_GROUP(kind##_wide, RMAX, 1, step)                                   \
+    static const VK(group_fn) VK(kind##_fns)[3] = {                        \
+        VK(kind##_full), VK(kind##_one), VK(kind##_wide)};
+VK_GROUPS(nearest, argmin_step)
+VK_GROUPS(top2, top2_step)
+VK_GROUPS(block, block_step)
+VK_GROUPS(pot, pot_step)
 
-/* Every panel group for one tile of rows starting at i0. */
+/* Rows per tile for a pack: twice TR when it has fewer than TP panels. */
+static inline size_t VK(tile_rows)(const vci_cpack *pk)
+{
+    return pk->npanels < TP ? RMAX : TR;
+}
+
+/* Every panel group for one tile of rows starting at i0, with the group
+ * functions fns (full, one, wide) of an epilogue. */
 static void VK(walk)(const vci_cpack *pk, const float *const *rows,
                      const float *xnorm, size_t m, size_t i0, VK(state) *st,
-                     VK(group_fn) full, VK(group_fn) one)
+                     const VK(group_fn) *fns)
 {
     const size_t d = pk->d, np_all = pk->npanels, pstride = d * W;
-    const float *rp[TR]; /* the tail repeats the last row */
-    VK_UNROLL for (int r = 0; r < TR; r++) {
-        size_t i = i0 + (size_t)r < m ? i0 + (size_t)r : m - 1;
+    const size_t R = VK(tile_rows)(pk);
+    const float *rp[RMAX]; /* the tail repeats the last row */
+    for (size_t r = 0; r < R; r++) {
+        size_t i = i0 + r < m ? i0 + r : m - 1;
         rp[r] = rows[i];
         st->xadd[r] = pk->mode == VCI_PACK_L2 && xnorm ? xnorm[i] : 0;
     }
     size_t g = 0;
+    if (R == RMAX) {
+        for (; g < np_all; g++)
+            fns[2](pk->panels + g * pstride, pstride, pk->bias + g * W, rp, d,
+                   g * W, st);
+        return;
+    }
     for (; g + TP <= np_all; g += TP)
-        full(pk->panels + g * pstride, pstride, pk->bias + g * W, rp, d,
-             g * W, st);
+        fns[0](pk->panels + g * pstride, pstride, pk->bias + g * W, rp, d,
+               g * W, st);
     for (; g < np_all; g++)
-        one(pk->panels + g * pstride, pstride, pk->bias + g * W, rp, d,
-            g * W, st);
+        fns[1](pk->panels + g * pstride, pstride, pk->bias + g * W, rp, d,
+               g * W, st);
 }
 
 static void VK(reset)(VK(state) *st)
 {
-    VK_UNROLL for (int r = 0; r < TR; r++) {
+    VK_UNROLL for (int r = 0; r < RMAX; r++) {
         VSTORE(st->b1 + r * W, VSET1(INFINITY));
         VSTORE(st->b2 + r * W, VSET1(INFINITY));
         VISTORE(st->i1 + r * W, VISET1(0));
@@ -242,11 +265,11 @@ static void VK(nearest)(const vci_cpack *pk, const float *const *rows,
                         float *dist)
 {
     VK(state) st;
-    for (size_t i0 = 0; i0 < m; i0 += TR) {
+    const size_t R = VK(tile_rows)(pk);
+    for (size_t i0 = 0; i0 < m; i0 += R) {
         VK(reset)(&st);
-        VK(walk)(pk, rows, xnorm, m, i0, &st, VK(nearest_full),
-                 VK(nearest_one));
-        for (int r = 0; r < TR && i0 + (size_t)r < m; r++) {
+        VK(walk)(pk, rows, xnorm, m, i0, &st, VK(nearest_fns));
+        for (size_t r = 0; r < R && i0 + r < m; r++) {
             float v;
             uint32_t j;
             VARGMIN(VLOAD(st.b1 + r * W), VILOAD(st.i1 + r * W), &v, &j);
@@ -263,10 +286,11 @@ static void VK(top2)(const vci_cpack *pk, const float *const *rows, size_t m,
                      float *d2)
 {
     VK(state) st;
-    for (size_t i0 = 0; i0 < m; i0 += TR) {
+    const size_t R = VK(tile_rows)(pk);
+    for (size_t i0 = 0; i0 < m; i0 += R) {
         VK(reset)(&st);
-        VK(walk)(pk, rows, xnorm, m, i0, &st, VK(top2_full), VK(top2_one));
-        for (int r = 0; r < TR && i0 + (size_t)r < m; r++) {
+        VK(walk)(pk, rows, xnorm, m, i0, &st, VK(top2_fns));
+        for (size_t r = 0; r < R && i0 + r < m; r++) {
             float v1;
             uint32_t j;
             VARGMIN(VLOAD(st.b1 + r * W), VILOAD(st.i1 + r * W), &v1, &j);
@@ -295,16 +319,17 @@ static void VK(block)(const vci_cpack *pk, const float *const *rows, size_t m,
     st.ldo = ldo;
     st.k = pk->k;
     st.m = m;
-    for (size_t i0 = 0; i0 < m; i0 += TR) {
+    const size_t R = VK(tile_rows)(pk);
+    for (size_t i0 = 0; i0 < m; i0 += R) {
         st.i0 = i0;
-        for (int r = 0; r < TR; r++) { /* the epilogue of each mode */
+        for (size_t r = 0; r < R; r++) { /* the epilogue of each mode */
             float xn = xnorm && i0 + (size_t)r < m ? xnorm[i0 + r] : 0;
             st.mul[r] = 1;
             st.lo[r] = pk->mode == VCI_PACK_L2 ? 0 : -INFINITY;
             if (pk->mode == VCI_PACK_COS)
                 st.mul[r] = xn > 0 ? (float)(1.0 / sqrt((double)xn)) : 0;
         }
-        VK(walk)(pk, rows, xnorm, m, i0, &st, VK(block_full), VK(block_one));
+        VK(walk)(pk, rows, xnorm, m, i0, &st, VK(block_fns));
     }
 }
 
@@ -319,9 +344,10 @@ static void VK(potential)(const vci_cpack *pk, const float *const *rows,
     st.d2 = d2;
     st.fold = fold;
     st.m = m;
-    for (size_t i0 = 0; i0 < m; i0 += TR) {
+    const size_t R = VK(tile_rows)(pk);
+    for (size_t i0 = 0; i0 < m; i0 += R) {
         st.i0 = i0;
-        VK(walk)(pk, rows, xnorm, m, i0, &st, VK(pot_full), VK(pot_one));
+        VK(walk)(pk, rows, xnorm, m, i0, &st, VK(pot_fns));
     }
     for (size_t l = 0; l < pk->k; l++)
         pot[l] += st.potf[l];
