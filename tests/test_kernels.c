@@ -233,31 +233,63 @@ static void compare_helpers(const vci_kernels *kern, const dataset *s)
     /* float -> double and double adds in the same order: exact */
     assert_memory_equal(sa, sb, k * d * sizeof *sa);
 
-    /* k-means++ potentials: lane 0 folded into d2, sums of min(d2, dist) */
-    for (int fold = 0; fold < 2; fold++) {
+    /* k-means++ potentials: sums of min(d2, distance) and the distances,
+     * plain and two rows per vector (k <= w / 2) */
+    for (int paired = 0; paired < 2; paired++) {
+        size_t kk = paired ? VCI_MIN(k, (size_t)8) : k;
+        vci_pack_mode mode = paired ? VCI_PACK_L2_PAIRS : VCI_PACK_L2;
         vci_cpack pa, pb;
-        assert_int_equal(vci_cpack_init(&pa, kern, VCI_PACK_L2, s->c, k, s->cs, d), VC_OK);
-        assert_int_equal(vci_cpack_init(&pb, ref, VCI_PACK_L2, s->c, k, s->cs, d), VC_OK);
-        float *da = calloc(n, sizeof *da), *db = calloc(n, sizeof *db);
+        assert_int_equal(vci_cpack_init(&pa, kern, mode, s->c, kk, s->cs, d), VC_OK);
+        assert_int_equal(vci_cpack_init(&pb, ref, mode, s->c, kk, s->cs, d), VC_OK);
+        float *d2 = calloc(n, sizeof *d2), *ca = calloc(n * kk, sizeof *ca);
+        float *cb = calloc(n * kk, sizeof *cb), *blk = calloc(n * kk, sizeof *blk);
         double pa_sum[72] = {0}, pb_sum[72] = {0};
-        assert_true(da && db && k <= 72);
-        for (size_t i = 0; i < n; i++) /* a previous d2: half the reference's */
-            da[i] = db[i] = (float)(vci_kern_sqdist_direct(ref, rows[i], s->c, d) * 0.5 * (i % 2));
-        vci_kern_potential_rows(&pa, rows, n, na, da, fold, pa_sum);
-        vci_kern_potential_rows(&pb, rows, n, nb, db, fold, pb_sum);
+        assert_true(d2 && ca && cb && blk && kk <= 72);
+        for (size_t i = 0; i < n; i++) /* a previous d2: 0 .. the nearest */
+            d2[i] = (float)(vci_kern_sqdist_direct(ref, rows[i], s->c, d) * 0.5 * (i % 3));
+        vci_kern_potential_rows(&pa, rows, n, na, d2, false, ca, kk, pa_sum);
+        vci_kern_potential_rows(&pb, rows, n, nb, d2, false, cb, kk, pb_sum);
+        vci_kern_sqdist(kern, s->x, n, s->xs, s->c, kk, s->cs, d, blk, kk);
+        assert_memory_equal(ca, blk, n * kk * sizeof *ca); /* the block's values */
         double scale = 0;
-        for (size_t i = 0; i < n; i++) {
-            double tol = l2_tol(s, i, 0, db[i]);
-            assert_true(fabs((double)da[i] - db[i]) <= tol);
-            scale += tol;
-        }
-        for (size_t l = 0; l < k; l++)
+        for (size_t i = 0; i < n; i++)
+            for (size_t l = 0; l < kk; l++) {
+                double tol = l2_tol(s, i, l, cb[i * kk + l]);
+                assert_true(fabs((double)ca[i * kk + l] - cb[i * kk + l]) <= tol);
+                scale += tol;
+            }
+        for (size_t l = 0; l < kk; l++) {
+            double want = 0;
+            for (size_t i = 0; i < n; i++)
+                want += fmin(d2[i], cb[i * kk + l]);
+            assert_true(fabs(pb_sum[l] - want) <= 1e-12 * want + 1e-30);
             assert_true(fabs(pa_sum[l] - pb_sum[l]) <= 1e-4 * pb_sum[l] + scale + 1e-30);
-        assert_true(fabs(pa_sum[0] - pb_sum[0]) <= 1e-4 * pb_sum[0] + scale + 1e-30);
+        }
+        /* fold0: d2 takes centroid 0 first; pot[0] is then the new sum */
+        float *fa = calloc(n, sizeof *fa), *fb = calloc(n, sizeof *fb);
+        double fa_sum[72] = {0}, fb_sum[72] = {0};
+        assert_true(fa && fb);
+        memcpy(fa, d2, n * sizeof *fa);
+        memcpy(fb, d2, n * sizeof *fb);
+        vci_kern_potential_rows(&pa, rows, n, na, fa, true, NULL, 0, fa_sum);
+        vci_kern_potential_rows(&pb, rows, n, nb, fb, true, NULL, 0, fb_sum);
+        double fsum = 0;
+        for (size_t i = 0; i < n; i++) {
+            assert_true(fa[i] == fmin(d2[i], ca[i * kk])); /* the kernel's value */
+            assert_true(fb[i] == fmin(d2[i], cb[i * kk]));
+            fsum += fb[i];
+        }
+        assert_true(fabs(fb_sum[0] - fsum) <= 1e-12 * fsum + 1e-30);
+        for (size_t l = 0; l < kk; l++)
+            assert_true(fabs(fa_sum[l] - fb_sum[l]) <= 1e-4 * fb_sum[l] + scale + 1e-30);
+        free(fa);
+        free(fb);
         vci_cpack_free(&pa);
         vci_cpack_free(&pb);
-        free(da);
-        free(db);
+        free(d2);
+        free(ca);
+        free(cb);
+        free(blk);
     }
     free(rows);
     free(na);

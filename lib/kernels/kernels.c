@@ -69,6 +69,11 @@ const char *vci_kernels_name(const vci_kernels *kern)
     return kern ? kern->name : "scalar";
 }
 
+size_t vci_kernels_pair_width(const vci_kernels *kern)
+{
+    return kern->pairs ? kern->width / 2 : 0;
+}
+
 VC_API const char *vc_kernel_name(const vc_options *opts)
 {
     return vci_kernels_select(opts)->name;
@@ -81,6 +86,10 @@ vc_status vci_cpack_init(vci_cpack *pk, const vci_kernels *kern,
                          size_t cstride, size_t d)
 {
     memset(pk, 0, sizeof *pk);
+    if (mode == VCI_PACK_L2_PAIRS) {
+        pk->paired = kern->pairs && k <= kern->width / 2;
+        mode = VCI_PACK_L2;
+    }
     pk->kern = kern;
     pk->mode = mode;
     pk->k = k;
@@ -122,10 +131,16 @@ void vci_cpack_update(vci_cpack *pk, const float *c, size_t cstride)
         for (size_t p = 0; p < d; p++)
             pan[p * w] = scale * cj[p];
         pk->bias[j] = pk->mode == VCI_PACK_L2 ? (float)nn : 0.0f;
+        if (pk->paired) { /* the same centroid in the upper half */
+            for (size_t p = 0; p < d; p++)
+                pan[p * w + w / 2] = pan[p * w];
+            pk->bias[j + w / 2] = pk->bias[j];
+        }
     }
     /* padding lanes: zero panels (from calloc), never the nearest */
     for (size_t j = k; j < pk->npanels * w; j++)
-        pk->bias[j] = pk->mode == VCI_PACK_L2 ? INFINITY : 0.0f;
+        if (!pk->paired || (j < w / 2 || j >= w / 2 + k))
+            pk->bias[j] = pk->mode == VCI_PACK_L2 ? INFINITY : 0.0f;
 }
 
 void vci_cpack_free(vci_cpack *pk)
@@ -162,10 +177,10 @@ void vci_kern_block_rows(const vci_cpack *pk, const float *const *rows,
 
 void vci_kern_potential_rows(const vci_cpack *pk, const float *const *rows,
                              size_t m, const float *xnorm, float *d2,
-                             bool fold, double *pot)
+                             bool fold0, float *cand, size_t ldc, double *pot)
 {
     if (m && pk->k)
-        pk->kern->potential(pk, rows, m, xnorm, d2, fold, pot);
+        pk->kern->potential(pk, rows, m, xnorm, d2, fold0, cand, ldc, pot);
 }
 
 void vci_kern_sqnorms(const vci_kernels *kern, const float *const *rows,

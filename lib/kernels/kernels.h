@@ -69,7 +69,11 @@ void vci_kern_top2(const vci_kernels *kern, const float *x, size_t n,
 typedef enum vci_pack_mode {
     VCI_PACK_L2 = 0,  /* squared distances, nearest, top-2 */
     VCI_PACK_DOT = 1, /* inner products */
-    VCI_PACK_COS = 2  /* cosine similarities */
+    VCI_PACK_COS = 2, /* cosine similarities */
+    /* squared distances for vci_kern_potential_rows only: when the kernel
+     * can and k <= w / 2, every centroid sits in both halves of its panel
+     * so one vector serves two rows (the same values as VCI_PACK_L2) */
+    VCI_PACK_L2_PAIRS = 3
 } vci_pack_mode;
 
 /**
@@ -87,6 +91,7 @@ typedef struct vci_cpack {
     size_t npanels;  /* ceil(k / w) */
     float *panels;   /* npanels * d * w floats, 64-byte aligned */
     float *bias;     /* npanels * w start values (+inf in L2 padding) */
+    bool paired;     /* VCI_PACK_L2_PAIRS took effect */
     const float *c;  /* the original rows (borrowed) */
     size_t cstride;
     double cnorm_max; /* largest |c|^2, for error bounds */
@@ -117,20 +122,27 @@ void vci_kern_block_rows(const vci_cpack *pk, const float *const *rows,
                          size_t m, const float *xnorm, float *out,
                          size_t ldo);
 
+/** Centroids per row half when the kernel serves two rows per vector in
+ *  vci_kern_potential_rows (VCI_PACK_L2_PAIRS), else 0. */
+size_t vci_kernels_pair_width(const vci_kernels *kern);
+
 /** Most centroids a vci_kern_potential_rows pack may hold. */
 #define VCI_KERN_POT_MAX 128
 
 /**
- * k-means++ potentials over m rows for a pack (L2) of k <= VCI_KERN_POT_MAX
- * centroids where centroid 0 is the last centre chosen and 1..k-1 are
- * candidates: first d2[i] = value(i, 0) (fold false) or min(d2[i],
- * value(i, 0)) (fold true); then pot[l] += sum_i min(d2[i], value(i, l))
- * for l < k, so pot[0] is the sum of the new d2. Sums run in float over
- * the rows of one call, in row order, then go into pot (double).
+ * k-means++ potentials over m rows for a pack (VCI_PACK_L2 or
+ * VCI_PACK_L2_PAIRS) of k <= VCI_KERN_POT_MAX centroids. With fold0,
+ * centroid 0 is the last centre chosen and first d2[i] = min(d2[i],
+ * value(i, 0)) (written back). Then pot[l] += sum_i min(d2[i], value(i,
+ * l)) for l < k (with fold0, pot[0] is the sum of the new d2) and, when
+ * cand is not NULL, cand[i * ldc + l] = value(i, l) (the block kernel's
+ * values). Sums run in float over the rows of one call in a fixed order,
+ * then go into pot (double).
  */
 void vci_kern_potential_rows(const vci_cpack *pk, const float *const *rows,
                              size_t m, const float *xnorm, float *d2,
-                             bool fold, double *pot);
+                             bool fold0, float *cand, size_t ldc,
+                             double *pot);
 
 /** out[i] = |x_i|^2 (float32 sum in the kernel's order). */
 void vci_kern_sqnorms(const vci_kernels *kern, const float *const *rows,

@@ -27,6 +27,9 @@ typedef __m256d vd;
 #define VSTORE(p, v) _mm256_store_ps(p, v)
 #define VILOAD(p) _mm256_load_si256((const __m256i *)(const void *)(p))
 #define VISTORE(p, v) _mm256_store_si256((__m256i *)(void *)(p), v)
+#define VK_PAIRS 0
+#define VBCAST4(p) _mm256_broadcast_ps((const __m128 *)(const void *)(p))
+#define VSPLAT(v, s) _mm256_permute_ps(v, (s) * 0x55)
 #define VSET1(x) _mm256_set1_ps(x)
 #define VZERO() _mm256_setzero_ps()
 #define VFMA(a, b, c) _mm256_fmadd_ps(a, b, c)

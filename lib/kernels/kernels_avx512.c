@@ -27,6 +27,25 @@ typedef __m512d vd;
 #define VSTORE(p, v) _mm512_store_ps(p, v)
 #define VILOAD(p) _mm512_load_si512((const void *)(p))
 #define VISTORE(p, v) _mm512_store_si512((void *)(p), v)
+#define VK_PAIRS 1
+#define VPAIR_SET1(a, b) _mm512_insertf32x8(_mm512_set1_ps(a), _mm256_set1_ps(b), 1)
+#define VPAIR_BCAST4(pa, pb)                                                  \
+    _mm512_insertf32x8(                                                       \
+        _mm512_castps256_ps512(_mm256_broadcast_ps((const __m128 *)(const void *)(pa))), \
+        _mm256_broadcast_ps((const __m128 *)(const void *)(pb)), 1)
+static inline void pair_store(float *pa, float *pb, __m512 v, size_t n)
+{
+    __mmask8 m = (__mmask8)((1u << n) - 1);
+    _mm256_mask_storeu_ps(pa, m, _mm512_castps512_ps256(v));
+    if (pb)
+        _mm256_mask_storeu_ps(pb, m, _mm512_extractf32x8_ps(v, 1));
+}
+#define VPAIR_STORE(pa, pb, v, n) pair_store(pa, pb, v, n)
+#define VPAIR_FIRST(v, a, b)                                              \
+    (*(a) = _mm512_cvtss_f32(v),                                          \
+     *(b) = _mm256_cvtss_f32(_mm512_extractf32x8_ps(v, 1)))
+#define VBCAST4(p) _mm512_broadcast_f32x4(_mm_loadu_ps(p))
+#define VSPLAT(v, s) _mm512_permute_ps(v, (s) * 0x55)
 #define VSET1(x) _mm512_set1_ps(x)
 #define VZERO() _mm512_setzero_ps()
 #define VFMA(a, b, c) _mm512_fmadd_ps(a, b, c)

@@ -16,6 +16,7 @@
 struct vci_kernels {
     const char *name;
     size_t width; /* panel lanes; 0 = reads the original rows (scalar) */
+    bool pairs;   /* potential() serves two rows per vector (L2_PAIRS) */
     void (*nearest)(const vci_cpack *pk, const float *const *rows, size_t m,
                     const float *xnorm, uint32_t *label, float *dist);
     void (*top2)(const vci_cpack *pk, const float *const *rows, size_t m,
@@ -23,8 +24,8 @@ struct vci_kernels {
     void (*block)(const vci_cpack *pk, const float *const *rows, size_t m,
                   const float *xnorm, float *out, size_t ldo);
     void (*potential)(const vci_cpack *pk, const float *const *rows,
-                      size_t m, const float *xnorm, float *d2, bool fold,
-                      double *pot);
+                      size_t m, const float *xnorm, float *d2, bool fold0,
+                      float *cand, size_t ldc, double *pot);
     void (*sqnorms)(const float *const *rows, size_t m, size_t d,
                     float *out);
     double (*sqdist_direct)(const float *x, const float *c, size_t d);

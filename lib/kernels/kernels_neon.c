@@ -27,6 +27,9 @@ typedef float64x2_t vd;
 #define VSTORE(p, v) vst1q_f32(p, v)
 #define VILOAD(p) vreinterpretq_u32_s32(vld1q_s32(p))
 #define VISTORE(p, v) vst1q_s32(p, vreinterpretq_s32_u32(v))
+#define VK_PAIRS 0
+#define VBCAST4(p) vld1q_f32(p)
+#define VSPLAT(v, s) vdupq_laneq_f32(v, s)
 #define VSET1(x) vdupq_n_f32(x)
 #define VZERO() vdupq_n_f32(0.0f)
 #define VFMA(a, b, c) vfmaq_f32(c, a, b)

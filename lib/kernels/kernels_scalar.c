@@ -107,18 +107,18 @@ static void block(const vci_cpack *pk, const float *const *rows, size_t m,
 }
 
 static void potential(const vci_cpack *pk, const float *const *rows,
-                      size_t m, const float *xnorm, float *d2, bool fold,
-                      double *pot)
+                      size_t m, const float *xnorm, float *d2, bool fold0,
+                      float *cand, size_t ldc, double *pot)
 {
     (void)xnorm;
     for (size_t i = 0; i < m; i++) {
-        float v0 = (float)sq_l2(rows[i], centroid(pk, 0), pk->d);
-        float nd = fold && d2[i] < v0 ? d2[i] : v0;
-        d2[i] = nd;
-        pot[0] += nd;
-        for (size_t l = 1; l < pk->k; l++) {
+        for (size_t l = 0; l < pk->k; l++) {
             float v = (float)sq_l2(rows[i], centroid(pk, l), pk->d);
-            pot[l] += v < nd ? v : nd;
+            if (l == 0 && fold0 && v < d2[i])
+                d2[i] = v;
+            pot[l] += v < d2[i] ? v : d2[i];
+            if (cand)
+                cand[i * ldc + l] = v;
         }
     }
 }
@@ -140,5 +140,6 @@ static void accumulate(double *sums, size_t d, const float *const *rows,
 }
 
 const vci_kernels vci_kernels_scalar = {
-    "scalar", 0, nearest, top2, block, potential, sqnorms, sq_l2, accumulate,
+    "scalar", 0, false, nearest, top2, block, potential, sqnorms, sq_l2,
+    accumulate,
 };

@@ -10,6 +10,16 @@
  *   VLOAD(p), VSTORE(p, v)   aligned     VLOADU(p) / VSTOREU(p, v) unaligned
  *   VILOAD(p), VISTORE(p, v) aligned int32 load / store
  *   VSET1(x), VZERO() broadcast / zero    VISET1(i), VIOTA() (0 .. W-1)
+ *   VK_PAIRS          1 when the ISA defines, for two rows per vector:
+ *   VPAIR_SET1(a, b)  a in the lower half of the lanes, b in the upper
+ *   VPAIR_BCAST4(pa, pb)  pa[0..3] in every 4-lane group of the lower
+ *                     half, pb[0..3] in those of the upper half
+ *   VPAIR_STORE(pa, pb, v, n)  the first n lanes of each half to pa and
+ *                     (pb not NULL) pb
+ *   VPAIR_FIRST(v, a, b)  *a = lane 0, *b = lane W/2
+ *   VBCAST4(p)        the 4 floats at p (unaligned) in every 4-lane group
+ *   VSPLAT(v, s)      element s (constant 0..3) of each 4-lane group, in
+ *                     all its lanes (after VBCAST4: a broadcast of p[s])
  *   VFMA(a, b, c)     a * b + c, one rounding
  *   VADD VSUB VMUL VMIN VMAX (a, b)       VIADD(a, b)
  *   VLT(a, b)         mask of a < b
@@ -63,7 +73,24 @@ VK_INLINE void VK(tile)(const float *pan, size_t pstride, const float *bias,
     VK_UNROLL for (int r = 0; r < R; r++)
         VK_UNROLL for (int q = 0; q < np; q++)
             acc[r][q] = VADD(VLOAD(bias + q * W), VSET1(xadd[r]));
-    for (size_t p = 0; p < d; p++) {
+    size_t p = 0;
+    if (np == 1) {
+        /* one panel: a broadcast load per FMA would saturate the load
+         * ports, so load four coordinates at once and splat them in
+         * registers (the same FMAs in the same order as below) */
+        for (; p + 4 <= d; p += 4) {
+            vf c0 = VLOAD(pan + p * W), c1 = VLOAD(pan + (p + 1) * W),
+               c2 = VLOAD(pan + (p + 2) * W), c3 = VLOAD(pan + (p + 3) * W);
+            VK_UNROLL for (int r = 0; r < R; r++) {
+                vf x4 = VBCAST4(rp[r] + p);
+                acc[r][0] = VFMA(VSPLAT(x4, 0), c0, acc[r][0]);
+                acc[r][0] = VFMA(VSPLAT(x4, 1), c1, acc[r][0]);
+                acc[r][0] = VFMA(VSPLAT(x4, 2), c2, acc[r][0]);
+                acc[r][0] = VFMA(VSPLAT(x4, 3), c3, acc[r][0]);
+            }
+        }
+    }
+    for (; p < d; p++) {
         /* the same panel load for every row: CSE'd into one register */
         VK_UNROLL for (int r = 0; r < R; r++) {
             vf xb = VSET1(rp[r][p]);
@@ -88,11 +115,12 @@ typedef struct VK(state) {
     float mul[RMAX], lo[RMAX];
     float *out;
     size_t ldo, k, i0, m;
-    /* potential: per-lane sums of min(d2, value), the rows' new d2 */
+    /* potential: per-lane sums of min(d2, value); values out to cand */
     VK_ALIGNED float potf[VCI_KERN_POT_MAX + 2 * W];
-    float d2r[RMAX];
     float *d2;
-    bool fold;
+    float *cand;
+    size_t ldc;
+    bool fold0;
 } VK(state);
 
 /* Running per-lane minimum and its index: strictly smaller wins, so each
@@ -166,26 +194,29 @@ VK_INLINE void VK(block_step)(vf acc[RMAX][TP], int R, int np, size_t j0,
     }
 }
 
-/* k-means++: the group holding lane 0 (the last centre) folds it into the
- * row's d2 first; every lane then adds min(d2, value). Tail rows (copies
- * of the last row) are not counted. */
+/* k-means++: the group holding lane 0 folds the last centre into d2 first
+ * (fold0); every lane adds min(d2, value) and, when asked, stores the
+ * value. Tail rows (copies of the last row) are not counted. */
 VK_INLINE void VK(pot_step)(vf acc[RMAX][TP], int R, int np, size_t j0,
                             VK(state) *st)
 {
     VK_UNROLL for (int r = 0; r < R; r++) {
-        if (st->i0 + (size_t)r >= st->m)
+        size_t i = st->i0 + (size_t)r;
+        if (i >= st->m)
             break;
-        if (j0 == 0) {
+        if (j0 == 0 && st->fold0) {
             float v0 = VFIRST(VMAX(acc[r][0], VZERO()));
-            float old = st->d2[st->i0 + r];
-            float nd = st->fold && old < v0 ? old : v0;
-            st->d2[st->i0 + r] = nd;
-            st->d2r[r] = nd;
+            if (v0 < st->d2[i])
+                st->d2[i] = v0;
         }
-        vf dv = VSET1(st->d2r[r]);
+        vf dv = VSET1(st->d2[i]);
         VK_UNROLL for (int q = 0; q < np; q++) {
+            vf v = VMAX(acc[r][q], VZERO());
             float *p = st->potf + j0 + (size_t)q * W;
-            VSTORE(p, VADD(VLOAD(p), VMIN(VMAX(acc[r][q], VZERO()), dv)));
+            VSTORE(p, VADD(VLOAD(p), VMIN(v, dv)));
+            if (st->cand)
+                VK(store_clipped)(st->cand + i * st->ldc, j0 + (size_t)q * W,
+                                  st->k, v);
         }
     }
 }
@@ -333,17 +364,97 @@ static void VK(block)(const vci_cpack *pk, const float *const *rows, size_t m,
     }
 }
 
+#if VK_PAIRS
+/*
+ * Two rows per vector for packs of k <= W / 2 (VCI_PACK_L2_PAIRS): row
+ * 2r in the lower half of accumulator r, row 2r + 1 in the upper half,
+ * against panels holding every centroid in both halves; the same FMAs in
+ * the same order as VK(tile), so the same values.
+ */
+VK_NOINLINE void VK(pot_pairs)(const vci_cpack *pk, const float *const *rp,
+                               const float *xadd, float *d2r, size_t nrows,
+                               VK(state) *st, size_t i0)
+{
+    const float *pan = pk->panels;
+    const size_t d = pk->d;
+    vf acc[RMAX];
+    VK_UNROLL for (int r = 0; r < RMAX; r++)
+        acc[r] = VADD(VLOAD(pk->bias), VPAIR_SET1(xadd[2 * r], xadd[2 * r + 1]));
+    size_t p = 0;
+    for (; p + 4 <= d; p += 4) {
+        vf c0 = VLOAD(pan + p * W), c1 = VLOAD(pan + (p + 1) * W),
+           c2 = VLOAD(pan + (p + 2) * W), c3 = VLOAD(pan + (p + 3) * W);
+        VK_UNROLL for (int r = 0; r < RMAX; r++) {
+            vf x4 = VPAIR_BCAST4(rp[2 * r] + p, rp[2 * r + 1] + p);
+            acc[r] = VFMA(VSPLAT(x4, 0), c0, acc[r]);
+            acc[r] = VFMA(VSPLAT(x4, 1), c1, acc[r]);
+            acc[r] = VFMA(VSPLAT(x4, 2), c2, acc[r]);
+            acc[r] = VFMA(VSPLAT(x4, 3), c3, acc[r]);
+        }
+    }
+    for (; p < d; p++) {
+        vf c = VLOAD(pan + p * W);
+        VK_UNROLL for (int r = 0; r < RMAX; r++)
+            acc[r] = VFMA(VPAIR_SET1(rp[2 * r][p], rp[2 * r + 1][p]), c, acc[r]);
+    }
+    /* rows past the end count with d2 = 0: min(value, 0) adds nothing */
+    vf pot = VLOAD(st->potf);
+    VK_UNROLL for (int r = 0; r < RMAX; r++) {
+        vf v = VMAX(acc[r], VZERO());
+        if (st->fold0) {
+            float va, vb;
+            VPAIR_FIRST(v, &va, &vb);
+            d2r[2 * r] = va < d2r[2 * r] ? va : d2r[2 * r];
+            d2r[2 * r + 1] = vb < d2r[2 * r + 1] ? vb : d2r[2 * r + 1];
+        }
+        pot = VADD(pot, VMIN(v, VPAIR_SET1(d2r[2 * r], d2r[2 * r + 1])));
+        if (st->cand) {
+            float *ca = st->cand + (i0 + 2 * (size_t)r) * st->ldc;
+            if (2 * (size_t)r + 1 < nrows)
+                VPAIR_STORE(ca, ca + st->ldc, v, pk->k);
+            else if (2 * (size_t)r < nrows)
+                VPAIR_STORE(ca, NULL, v, pk->k);
+        }
+    }
+    VSTORE(st->potf, pot);
+}
+#endif
+
 static void VK(potential)(const vci_cpack *pk, const float *const *rows,
-                          size_t m, const float *xnorm, float *d2, bool fold,
-                          double *pot)
+                          size_t m, const float *xnorm, float *d2, bool fold0,
+                          float *cand, size_t ldc, double *pot)
 {
     VK(state) st;
     size_t lanes = pk->npanels * W;
     for (size_t l = 0; l < lanes; l++)
         st.potf[l] = 0;
     st.d2 = d2;
-    st.fold = fold;
+    st.fold0 = fold0;
+    st.cand = cand;
+    st.ldc = ldc;
+    st.k = pk->k;
     st.m = m;
+#if VK_PAIRS
+    if (pk->paired) {
+        for (size_t i0 = 0; i0 < m; i0 += 2 * RMAX) {
+            const float *rp[2 * RMAX];
+            float xadd[2 * RMAX], d2r[2 * RMAX];
+            size_t nrows = VCI_MIN((size_t)2 * RMAX, m - i0);
+            for (size_t r = 0; r < 2 * RMAX; r++) {
+                size_t i = i0 + r < m ? i0 + r : m - 1;
+                rp[r] = rows[i];
+                xadd[r] = xnorm[i];
+                d2r[r] = i0 + r < m ? d2[i] : 0;
+            }
+            VK(pot_pairs)(pk, rp, xadd, d2r, nrows, &st, i0);
+            for (size_t r = 0; r < nrows && fold0; r++)
+                d2[i0 + r] = d2r[r];
+        }
+        for (size_t l = 0; l < pk->k; l++)
+            pot[l] += (double)st.potf[l] + (double)st.potf[l + W / 2];
+        return;
+    }
+#endif
     const size_t R = VK(tile_rows)(pk);
     for (size_t i0 = 0; i0 < m; i0 += R) {
         st.i0 = i0;
@@ -407,6 +518,6 @@ static void VK(accumulate)(double *sums, size_t d, const float *const *rows,
 }
 
 const vci_kernels VK(vci_kernels) = {
-    VK_NAME, W, VK(nearest), VK(top2), VK(block), VK(potential),
+    VK_NAME, W, VK_PAIRS, VK(nearest), VK(top2), VK(block), VK(potential),
     VK(sqnorms), VK(sqdist_direct), VK(accumulate),
 };
