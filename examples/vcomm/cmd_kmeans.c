@@ -39,6 +39,17 @@ static bool host_is_little_endian(void)
     return b == 1;
 }
 
+/* Reverse the bytes of one float (big-endian hosts). */
+static void swap4(unsigned char *b)
+{
+    unsigned char t = b[0];
+    b[0] = b[3];
+    b[3] = t;
+    t = b[1];
+    b[1] = b[2];
+    b[2] = t;
+}
+
 /* The matrix file: mapped (little-endian hosts) or read and byte-swapped. */
 typedef struct matrix {
     const float *x;
@@ -117,34 +128,26 @@ static int matrix_open(const cli_ctx *ctx, const char *path, size_t dim,
                           buf ? "short read" : "out of memory");
     }
     if (!host_is_little_endian())
-        for (size_t i = 0; i < size; i += 4) {
-            unsigned char t = buf[i];
-            buf[i] = buf[i + 3];
-            buf[i + 3] = t;
-            t = buf[i + 1];
-            buf[i + 1] = buf[i + 2];
-            buf[i + 2] = t;
-        }
+        for (size_t i = 0; i < size; i += 4)
+            swap4(buf + i);
     m->owned = (float *)(void *)buf;
     m->x = m->owned;
     return CLI_OK;
 }
 
-static int write_labels(const cli_ctx *ctx, const char *path,
-                        const uint32_t *labels, size_t n)
+/* Labels as decimal text, one per line (by hand: printf is slow for
+ * millions of lines). */
+static bool emit_labels(FILE *f, const void *data, size_t n)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return data_error(ctx, "%s: cannot create: %s", path, strerror(errno));
+    const uint32_t *labels = data;
     char buf[1 << 16];
     size_t used = 0;
-    bool ok = true;
-    for (size_t i = 0; i < n && ok; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (used > sizeof buf - 16) {
-            ok = fwrite(buf, 1, used, f) == used;
+            if (fwrite(buf, 1, used, f) != used)
+                return false;
             used = 0;
         }
-        /* decimal digits by hand: faster than printf for millions of lines */
         char tmp[12];
         int len = 0;
         uint32_t v = labels[i];
@@ -156,37 +159,34 @@ static int write_labels(const cli_ctx *ctx, const char *path,
             buf[used++] = tmp[--len];
         buf[used++] = '\n';
     }
-    if (ok && used)
-        ok = fwrite(buf, 1, used, f) == used;
-    if (fclose(f) != 0)
-        ok = false;
-    if (!ok) {
-        remove(path);
-        return data_error(ctx, "%s: write failed: %s", path, strerror(errno));
-    }
-    return CLI_OK;
+    return fwrite(buf, 1, used, f) == used;
 }
 
-static int write_centroids(const cli_ctx *ctx, const char *path,
-                           const float *c, size_t count)
+/* Floats as raw little-endian float32. */
+static bool emit_floats(FILE *f, const void *data, size_t n)
+{
+    const float *c = data;
+    if (host_is_little_endian())
+        return fwrite(c, sizeof *c, n, f) == n;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b[4];
+        memcpy(b, &c[i], 4);
+        swap4(b);
+        if (fwrite(b, 1, 4, f) != 4)
+            return false;
+    }
+    return true;
+}
+
+/* Write an output file completely, or remove it and report why. */
+static int write_file(const cli_ctx *ctx, const char *path,
+                      bool (*emit)(FILE *, const void *, size_t),
+                      const void *data, size_t n)
 {
     FILE *f = fopen(path, "wb");
     if (!f)
         return data_error(ctx, "%s: cannot create: %s", path, strerror(errno));
-    bool ok = true;
-    if (host_is_little_endian()) {
-        ok = fwrite(c, sizeof *c, count, f) == count;
-    } else {
-        for (size_t i = 0; i < count && ok; i++) {
-            unsigned char b[4], s[4];
-            memcpy(b, &c[i], 4);
-            s[0] = b[3];
-            s[1] = b[2];
-            s[2] = b[1];
-            s[3] = b[0];
-            ok = fwrite(s, 1, 4, f) == 4;
-        }
-    }
+    bool ok = emit(f, data, n);
     if (fclose(f) != 0)
         ok = false;
     if (!ok) {
@@ -261,9 +261,10 @@ static int run_kmeans(cli_ctx *ctx)
         rc = s == VC_ERR_OPTION ? CLI_USAGE : CLI_DATA; /* bad values are data */
     }
     if (rc == CLI_OK && cli_has(ctx, "--labels-out"))
-        rc = write_labels(ctx, cli_get(ctx, "--labels-out"), labels, n);
+        rc = write_file(ctx, cli_get(ctx, "--labels-out"), emit_labels, labels, n);
     if (rc == CLI_OK && cli_has(ctx, "--centroids-out"))
-        rc = write_centroids(ctx, cli_get(ctx, "--centroids-out"), cent, (size_t)k * d);
+        rc = write_file(ctx, cli_get(ctx, "--centroids-out"), emit_floats, cent,
+                        (size_t)k * d);
     double total = now() - t0;
     if (rc == CLI_OK && ctx->json) {
         json_writer w;

@@ -12,10 +12,8 @@
 
 #include "kmeans_impl.h"
 
-static vci_km_algo algo_of(const vc_options *opts, size_t n, size_t k,
-                           size_t d)
+vci_km_algo vci_km_algo_named(const char *a, size_t n, size_t k, size_t d)
 {
-    const char *a = vci_opt_string(opts, VCI_OPT_KMEANS_ALGORITHM);
     if (strcmp(a, "lloyd") == 0)
         return VCI_KM_LLOYD;
     if (strcmp(a, "hamerly") == 0)
@@ -74,7 +72,8 @@ vc_status vci_kmeans_run(const float *x, size_t n, size_t d, size_t stride,
     vci_progress prog = vci_progress_of(opts, "kmeans");
     vci_km_input in = {x, n, d, stride, NULL, vci_kernels_select(opts), pool, &prog};
     uint32_t n_init = (uint32_t)vci_opt_int(opts, VCI_OPT_KMEANS_N_INIT);
-    vci_km_algo algo = algo_of(opts, n, k, d);
+    vci_km_algo algo = vci_km_algo_named(
+        vci_opt_string(opts, VCI_OPT_KMEANS_ALGORITHM), n, k, d);
 
     float *xnorm = vci_malloc(n * sizeof *xnorm);
     float *c = vci_malloc(kd * sizeof *c), *best_c = vci_malloc(kd * sizeof *c);

@@ -127,5 +127,7 @@ vc_status vci_dense_labels(const uint32_t *labels, size_t n, uint32_t *dense,
 
 /** The "auto" algorithm for a problem of that shape. */
 vci_km_algo vci_km_auto_algo(size_t n, size_t k, size_t d);
+/** The algorithm of a kmeans.algorithm word ("auto": by shape). */
+vci_km_algo vci_km_algo_named(const char *name, size_t n, size_t k, size_t d);
 
 #endif /* VCOMM_KMEANS_IMPL_H */

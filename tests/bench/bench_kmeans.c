@@ -46,37 +46,6 @@ static float *read_floats(const char *path, size_t *count)
     return v;
 }
 
-typedef struct pass_ctx {
-    const vci_km_input *in;
-    const vci_cpack *pk;
-    uint32_t *labels;
-} pass_ctx;
-
-static vc_status pass_task(void *vctx, size_t task, unsigned worker)
-{
-    (void)worker;
-    pass_ctx *ctx = vctx;
-    size_t first = task * VCI_KM_BLOCK, end = VCI_MIN(ctx->in->n, first + VCI_KM_BLOCK);
-    const float *rows[VCI_KM_ROWS];
-    for (size_t b = first; b < end; b += VCI_KM_ROWS) {
-        size_t m = VCI_MIN((size_t)VCI_KM_ROWS, end - b);
-        vci_km_rows(ctx->in, b, m, rows);
-        vci_kern_nearest_rows(ctx->pk, rows, m, ctx->in->xnorm + b, ctx->labels + b, NULL);
-    }
-    return VC_OK;
-}
-
-static vci_km_algo parse_algo(const char *a, size_t n, size_t k, size_t d)
-{
-    if (strcmp(a, "lloyd") == 0)
-        return VCI_KM_LLOYD;
-    if (strcmp(a, "hamerly") == 0)
-        return VCI_KM_HAMERLY;
-    if (strcmp(a, "elkan") == 0)
-        return VCI_KM_ELKAN;
-    return vci_km_auto_algo(n, k, d);
-}
-
 int main(int argc, char **argv)
 {
     if (argc < 4) {
@@ -154,22 +123,19 @@ int main(int argc, char **argv)
         vci_aligned_free(c0);
     }
 
-    /* one assignment pass alone: best of `repeats` */
+    /* one assignment pass alone (nearest centroid of every point, without
+     * the inertia): best of `repeats` */
     double t_pass = 1e30;
-    vci_cpack pk;
-    vci_cpack_init(&pk, kern, VCI_PACK_L2, c, k, d, d);
     for (uint32_t r = 0; r < repeats && s == VC_OK; r++) {
-        pass_ctx pc = {&in, &pk, labels};
         t0 = now();
-        s = vci_parallel_for(pool, vci_km_nblocks(n, VCI_KM_BLOCK), pass_task, &pc, NULL);
+        s = vci_km_assign_all(&in, c, (uint32_t)k, labels, NULL);
         double t = now() - t0;
         t_pass = t < t_pass ? t : t_pass;
     }
-    vci_cpack_free(&pk);
 
     /* Lloyd iterations from c */
     vci_km_stats st = {0, 0, 0};
-    vci_km_algo a = parse_algo(algo, n, k, d);
+    vci_km_algo a = vci_km_algo_named(algo, n, k, d);
     t0 = now();
     if (s == VC_OK)
         s = vci_km_lloyd(&in, (uint32_t)k, a, iters, 0, c, labels, &st, 0, 1);
