@@ -43,7 +43,11 @@
  * same sequence of operations in every entry point, whatever the tile
  * position, so nearest, top-2 and block agree bit for bit. Tail points
  * repeat the last row; tail panels run one panel at a time; padding lanes
- * start at +inf.
+ * start at +inf. Packs of fewer than TP panels run tiles of twice the
+ * rows, one panel at a time, splatting four coordinates per load
+ * (VBCAST4/VSPLAT) instead of one broadcast per FMA; where VK_PAIRS, the
+ * k-means++ potentials of a pack of at most W/2 centroids serve two rows
+ * per vector.
  */
 
 #include <math.h>
