@@ -473,21 +473,38 @@ VC_API vc_status vc_dataset_planted_community(const vc_dataset *ds,
 /** @name k-means over a caller's matrix
  *  Any backend can cluster its own float vectors with the library's SIMD
  *  kernels. Options: kmeans.k, kmeans.max_iter, kmeans.tol, kmeans.n_init,
- *  kmeans.algorithm, kmeans.init, seed, threads, kernel, progress. @{ */
+ *  kmeans.algorithm, kmeans.init, kmeans.init_trials, kmeans.batch_size,
+ *  seed, threads, kernel, progress. docs/kmeans.md describes the
+ *  algorithms. @{ */
 
 /**
  * Cluster n points of dimension d.
+ *
+ * Seeding is greedy k-means++ (2 + ln k candidates per step, as
+ * scikit-learn) or k random points (kmeans.init); then Lloyd iterations
+ * (kmeans.algorithm: lloyd, or hamerly / elkan, which prune distance
+ * computations with bounds and give exactly lloyd's labels and centroids;
+ * auto picks by k, d and n; minibatch for very large n) until no label
+ * changes, the inertia improves by less than kmeans.tol, or
+ * kmeans.max_iter; the best of kmeans.n_init runs is kept. Empty clusters
+ * are given the point farthest from its centroid.
+ *
  * @param x          n rows of d floats, row r at x + r * stride (stride >=
- *                   d, in floats); any alignment.
+ *                   d, in floats); any alignment. Not retained.
+ * @param opts       options, or NULL for defaults (k = kmeans.k).
  * @param[out] centroids  k * d floats (row-major, caller-allocated), or NULL.
- * @param[out] labels     n labels in [0, k), or NULL.
- * @param[out] inertia    sum of squared distances to the nearest centroid.
- * @param[out] iterations Lloyd iterations of the best run.
+ * @param[out] labels     n labels in [0, k): each point's nearest final
+ *                        centroid, or NULL.
+ * @param[out] inertia    sum of squared distances to the nearest centroid
+ *                        (computed directly in double), or NULL.
+ * @param[out] iterations Lloyd iterations (mini-batch steps) of the best
+ *                        run, or NULL.
  * @return VC_OK; VC_ERR_INVALID (NULL x, d = 0, stride < d, n < k);
- *         VC_ERR_RANGE (non-finite input, named by row and column);
- *         VC_ERR_NOMEM; VC_ERR_CANCELLED. Outputs untouched on error.
+ *         VC_ERR_RANGE (non-finite input, or values whose squares overflow
+ *         float, named by row and column); VC_ERR_NOMEM; VC_ERR_CANCELLED.
+ *         Outputs untouched on error.
  * Deterministic: same input, options and seed give identical output for any
- * thread count.
+ * thread count. Thread-safe: x may be shared by concurrent calls.
  */
 VC_API vc_status vc_kmeans(const float *x, size_t n, size_t d, size_t stride,
                            const vc_options *opts, float *centroids,
@@ -495,8 +512,157 @@ VC_API vc_status vc_kmeans(const float *x, size_t n, size_t d, size_t stride,
                            uint32_t *iterations);
 
 /** The distance kernel the process uses ("scalar", "avx2", "avx512",
- *  "neon") for these options (kernel option, VC_KERNEL environment). */
+ *  "neon") for these options (kernel option, VC_KERNEL environment); a
+ *  kernel the CPU lacks falls back to the best it has. Static string.
+ *  Thread-safe. */
 VC_API const char *vc_kernel_name(const vc_options *opts);
+
+/**
+ * Pick k in [k_min, k_max] by clustering for every k (vc_kmeans with these
+ * options) and scoring each clustering by kmeans.k_criterion: silhouette
+ * (highest wins; sampled as vc_score_silhouette), calinski_harabasz
+ * (highest) or davies_bouldin (lowest). Ties keep the smaller k.
+ * @param[out] best_k  the chosen k.
+ * @param[out] scores  k_max - k_min + 1 scores (score of k at
+ *                     scores[k - k_min]), or NULL.
+ * @return VC_OK; VC_ERR_INVALID (NULL x or best_k, d = 0, stride < d,
+ *         k_min < 2, k_min > k_max, k_max >= n); VC_ERR_RANGE (non-finite
+ *         input); VC_ERR_NOMEM; VC_ERR_CANCELLED. Outputs untouched on error.
+ * Deterministic as vc_kmeans.
+ */
+VC_API vc_status vc_kmeans_choose_k(const float *x, size_t n, size_t d,
+                                    size_t stride, uint32_t k_min,
+                                    uint32_t k_max, const vc_options *opts,
+                                    uint32_t *best_k, double *scores);
+
+/**
+ * @name Lloyd steps for distributed k-means
+ * The pieces of one Lloyd iteration, so an engine that spreads the points
+ * over processes or machines (MPI, Dask, Spark) can run k-means with the
+ * library doing the math: every worker assigns its points to the current
+ * centroids and accumulates per-centroid sums, counts and inertia
+ * (vc_kmeans_assign); the accumulators travel as bytes
+ * (vc_kmeans_acc_serialize / _deserialize) and are merged
+ * (vc_kmeans_acc_merge); the merged one gives the new centroids
+ * (vc_kmeans_acc_finish), which the driver broadcasts for the next step.
+ * Sums are kept as double-double pairs, so merging in any grouping gives
+ * the same centroids; docs/kmeans.md has a complete example. An
+ * accumulator may be used by one thread at a time; distinct accumulators
+ * in parallel. @{ */
+
+typedef struct vc_kmeans_acc vc_kmeans_acc;
+
+/** A zeroed accumulator for k centroids of d dimensions.
+ *  @param[out] out  free with vc_kmeans_acc_free(); NULL on error.
+ *  @return VC_OK, VC_ERR_INVALID (out NULL, k = 0 or >= 2^32, d = 0),
+ *          VC_ERR_NOMEM. */
+VC_API vc_status vc_kmeans_acc_new(vc_kmeans_acc **out, size_t k, size_t d);
+/** Free an accumulator; NULL is a no-op. */
+VC_API void vc_kmeans_acc_free(vc_kmeans_acc *acc);
+/** Zero the sums, counts, point count and inertia (start a new step).
+ *  @return VC_OK, VC_ERR_INVALID. */
+VC_API vc_status vc_kmeans_acc_reset(vc_kmeans_acc *acc);
+
+/**
+ * Assign n points to their nearest centroid (lowest index on ties) and add
+ * them to acc: each centroid's coordinate sums, its count, and the inertia
+ * (squared distances as the distance kernel computes them).
+ * @param x          n rows of acc's d floats at x + r * stride (stride >=
+ *                   d); NULL allowed when n is 0.
+ * @param centroids  k * d floats, row-major: the current centroids.
+ * @param opts       threads, kernel; NULL for defaults. Results do not
+ *                   depend on threads (each call sums fixed blocks of 4096
+ *                   points in order).
+ * @param[out] labels  n labels, or NULL.
+ * @return VC_OK; VC_ERR_INVALID (NULL acc or centroids, stride < d);
+ *         VC_ERR_RANGE (non-finite point, named by row and column, or
+ *         centroid); VC_ERR_NOMEM. acc and labels untouched on error.
+ */
+VC_API vc_status vc_kmeans_assign(vc_kmeans_acc *acc, const float *x,
+                                  size_t n, size_t stride,
+                                  const float *centroids,
+                                  const vc_options *opts, uint32_t *labels);
+
+/** dst += src (same k and d; src unchanged and may not be dst).
+ *  @return VC_OK, VC_ERR_INVALID (NULL, shapes differ, dst == src). */
+VC_API vc_status vc_kmeans_acc_merge(vc_kmeans_acc *dst,
+                                     const vc_kmeans_acc *src);
+
+/**
+ * The new centroids: each centroid's mean of the points accumulated for
+ * it; a centroid that received no point keeps its value from centroids.
+ * @param centroids      the k * d centroids the step assigned to.
+ * @param[out] new_centroids  k * d floats; may be the same array as
+ *                       centroids.
+ * @param[out] counts    k point counts, or NULL (0 marks an empty cluster,
+ *                       which the caller may re-seed).
+ * @param[out] inertia   the accumulated inertia (of the step's centroids),
+ *                       or NULL.
+ * @return VC_OK, VC_ERR_INVALID (NULL acc, centroids or new_centroids).
+ */
+VC_API vc_status vc_kmeans_acc_finish(const vc_kmeans_acc *acc,
+                                      const float *centroids,
+                                      float *new_centroids, uint64_t *counts,
+                                      double *inertia);
+
+/**
+ * Serialise acc into buf (two-call pattern: buf NULL sets *size only).
+ * The bytes are little-endian and portable ("VCKMACC1", k, d, points,
+ * inertia, counts, sums): docs/kmeans.md gives the layout.
+ * @param[out] size  bytes needed.
+ * @return VC_OK, VC_ERR_INVALID, VC_ERR_BUFFER (cap < *size).
+ */
+VC_API vc_status vc_kmeans_acc_serialize(const vc_kmeans_acc *acc, void *buf,
+                                         size_t cap, size_t *size);
+/** A new accumulator from size bytes of vc_kmeans_acc_serialize().
+ *  @return VC_OK, VC_ERR_INVALID (NULL), VC_ERR_FORMAT (wrong magic, size
+ *          or inconsistent content), VC_ERR_NOMEM. *out NULL on error. */
+VC_API vc_status vc_kmeans_acc_deserialize(vc_kmeans_acc **out,
+                                           const void *buf, size_t size);
+/** @} */
+
+/**
+ * @name Clustering quality scores
+ * Labels are any uint32 values (renumbered internally); x and labels are
+ * read only and not retained; every score is deterministic and thread-safe
+ * on shared inputs. The point scores need 3 <= n and 2 <= distinct labels
+ * <= n - 1 (VC_ERR_INVALID otherwise) and finite values (VC_ERR_RANGE,
+ * naming row and column). @{ */
+
+/**
+ * Mean silhouette coefficient in [-1, 1] (higher is better), Euclidean
+ * distances from the distance kernels: exact when n <= the option
+ * kmeans.silhouette_sample, else the exact silhouette of that many points
+ * drawn with the seed option. A point alone in its cluster scores 0.
+ * Options: kmeans.silhouette_sample, seed, threads, kernel.
+ * @return VC_OK, VC_ERR_INVALID, VC_ERR_RANGE, VC_ERR_NOMEM.
+ */
+VC_API vc_status vc_score_silhouette(const float *x, size_t n, size_t d,
+                                     size_t stride, const uint32_t *labels,
+                                     const vc_options *opts, double *out);
+/** Davies-Bouldin index (>= 0, lower is better), in double.
+ *  @return VC_OK, VC_ERR_INVALID, VC_ERR_RANGE, VC_ERR_NOMEM. */
+VC_API vc_status vc_score_davies_bouldin(const float *x, size_t n, size_t d,
+                                         size_t stride,
+                                         const uint32_t *labels, double *out);
+/** Calinski-Harabasz score (between- over within-cluster dispersion,
+ *  higher is better; 1 when every point sits on its cluster's mean).
+ *  @return VC_OK, VC_ERR_INVALID, VC_ERR_RANGE, VC_ERR_NOMEM. */
+VC_API vc_status vc_score_calinski_harabasz(const float *x, size_t n,
+                                            size_t d, size_t stride,
+                                            const uint32_t *labels,
+                                            double *out);
+/** Adjusted Rand index of two labelings of n points (1 = identical
+ *  partitions, about 0 = chance, can be negative).
+ *  @return VC_OK, VC_ERR_INVALID (NULL, n = 0), VC_ERR_NOMEM. */
+VC_API vc_status vc_score_ari(const uint32_t *a, const uint32_t *b, size_t n,
+                              double *out);
+/** Normalised mutual information of two labelings, in [0, 1]
+ *  (arithmetic mean of the entropies, as scikit-learn's default).
+ *  @return VC_OK, VC_ERR_INVALID (NULL, n = 0), VC_ERR_NOMEM. */
+VC_API vc_status vc_score_nmi(const uint32_t *a, const uint32_t *b, size_t n,
+                              double *out);
+/** @} */
 /** @} */
 
 

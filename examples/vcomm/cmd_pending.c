@@ -15,22 +15,6 @@ static int not_yet(cli_ctx *ctx)
 
 #define END_FLAGS {NULL, NULL, NULL, NULL}
 
-static const cli_flag kmeans_flags[] = {
-    {"--matrix", NULL, "FILE", "raw little-endian float32 row-major matrix"},
-    {"--dim", NULL, "D", "columns per row"},
-    {"--k", NULL, "K", "number of clusters"},
-    {"--iters", NULL, "N", "maximum iterations"},
-    {"--tol", NULL, "T", "relative inertia change that stops"},
-    {"--seed", NULL, "S", "random seed"},
-    {"--labels-out", NULL, "FILE", "labels as text, one per line"},
-    {"--centroids-out", NULL, "FILE", "centroids as raw float32"},
-    END_FLAGS};
-const cli_command cmd_kmeans = {
-    "kmeans", "k-means over a raw float32 matrix",
-    "vcomm kmeans --matrix FILE --dim D --k K [--iters N] [--tol T] "
-    "[--seed S] [--labels-out FILE] [--centroids-out FILE] [--json]",
-    "vcomm kmeans --matrix blobs.f32 --dim 32 --k 64 --iters 20 --json",
-    CLI_TAKES_JSON, kmeans_flags, not_yet};
 
 static const cli_flag out_flags[] = {
     {"--out", NULL, "FILE", "output file"}, END_FLAGS};

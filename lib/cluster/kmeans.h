@@ -23,14 +23,28 @@ vc_status vci_kmeans_run(const float *x, size_t n, size_t d, size_t stride,
                          float *centroids, uint32_t *labels, double *inertia,
                          uint32_t *iterations);
 
-/** Mean silhouette; exact when n <= sample, else over `sample` points
- *  drawn with the seed. */
+/** Mean silhouette; exact when n <= sample, else the exact silhouette of
+ *  `sample` points drawn with the seed (labels below k; at least two
+ *  clusters among the points scored, else VC_ERR_INVALID). */
 vc_status vci_silhouette(const float *x, size_t n, size_t d, size_t stride,
                          const uint32_t *labels, uint32_t k, size_t sample,
                          uint64_t seed, vci_pool *pool, double *out);
-/** Adjusted Rand index and normalised mutual information of two labelings
- *  of n points. */
+/** Adjusted Rand index and normalised mutual information (arithmetic
+ *  normalisation) of two labelings of n points, any uint32 labels;
+ *  scikit-learn's values, NAN when out of memory or n == 0. */
 double vci_ari(const uint32_t *a, const uint32_t *b, size_t n);
 double vci_nmi(const uint32_t *a, const uint32_t *b, size_t n);
+
+/* ---- additions --------------------------------------------------------- */
+
+/** Davies-Bouldin index (lower is better) and Calinski-Harabasz score
+ *  (higher is better) of labels below k, computed directly in double as
+ *  scikit-learn does; clusters without points are ignored. */
+vc_status vci_davies_bouldin(const float *x, size_t n, size_t d,
+                             size_t stride, const uint32_t *labels,
+                             uint32_t k, double *out);
+vc_status vci_calinski_harabasz(const float *x, size_t n, size_t d,
+                                size_t stride, const uint32_t *labels,
+                                uint32_t k, double *out);
 
 #endif /* VCOMM_KMEANS_H */

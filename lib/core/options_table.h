@@ -46,7 +46,7 @@ VCI_OPTION(SYNTH_COMMUNITIES, "synth.communities", INT, "8", 1, 10000, NULL,
 
 /* kernels (lib/kernels) */
 VCI_OPTION(KERNEL, "kernel", STRING, "auto", 0, 0, "auto|scalar|avx2|avx512|neon",
-           "distance kernel ISA; auto picks the best the CPU has (env VC_KERNEL overrides auto)")
+           "distance kernel ISA; auto picks the best the CPU has (env VC_KERNEL overrides auto); one the CPU lacks falls back to the best it has")
 
 /* k-means (lib/cluster) */
 VCI_OPTION(KMEANS_K, "kmeans.k", INT, "8", 1, 1000000, NULL,
@@ -54,7 +54,23 @@ VCI_OPTION(KMEANS_K, "kmeans.k", INT, "8", 1, 1000000, NULL,
 VCI_OPTION(KMEANS_MAX_ITER, "kmeans.max_iter", INT, "100", 1, 1000000, NULL,
            "maximum Lloyd iterations per run")
 VCI_OPTION(KMEANS_TOL, "kmeans.tol", FLOAT, "0.0001", 0, 1, NULL,
-           "stop when inertia improves by less than this fraction")
+           "stop when inertia improves by less than this fraction (0: only when no label changes)")
+VCI_OPTION(KMEANS_N_INIT, "kmeans.n_init", INT, "1", 1, 1000, NULL,
+           "independent runs from different seedings; the lowest inertia wins")
+VCI_OPTION(KMEANS_ALGORITHM, "kmeans.algorithm", STRING, "auto", 0, 0,
+           "auto|lloyd|hamerly|elkan|minibatch",
+           "Lloyd iterations: plain, bound-pruned (same labels as plain), or mini-batch; auto picks by k, d and n")
+VCI_OPTION(KMEANS_INIT, "kmeans.init", STRING, "kmeans++", 0, 0, "kmeans++|random",
+           "seeding: greedy k-means++ (2+ln k candidates per step) or k distinct random points")
+VCI_OPTION(KMEANS_BATCH_SIZE, "kmeans.batch_size", INT, "4096", 16, 1000000000, NULL,
+           "mini-batch: points drawn per step")
+VCI_OPTION(KMEANS_INIT_TRIALS, "kmeans.init_trials", INT, "0", 0, 1000, NULL,
+           "k-means++ candidates per step; 0 = 2 + ln k as scikit-learn")
+VCI_OPTION(KMEANS_K_CRITERION, "kmeans.k_criterion", STRING, "silhouette", 0, 0,
+           "silhouette|calinski_harabasz|davies_bouldin",
+           "score that vc_kmeans_choose_k maximises (Davies-Bouldin: minimises)")
+VCI_OPTION(KMEANS_SILHOUETTE_SAMPLE, "kmeans.silhouette_sample", INT, "10000", 2, 1000000000, NULL,
+           "silhouette is exact up to this many points, else computed on a seeded sample of this size")
 
 /* portraits (lib/portrait) */
 VCI_OPTION(PORTRAIT_HALF_LIFE_DAYS, "portrait.half_life_days", FLOAT, "180", 0, 1e6, NULL,
