@@ -187,7 +187,8 @@ static vc_status derive(vci_topics *t, const vc_dataset *ds,
         if (s == VC_OK)
             s = vci_reserve((void **)&t->item_topic, &cap, len + a.n, sizeof *t->item_topic);
         if (s == VC_OK) {
-            memcpy(t->item_topic + len, a.list, a.n * sizeof *a.list);
+            if (a.n)
+                memcpy(t->item_topic + len, a.list, a.n * sizeof *a.list);
             len += a.n;
             t->item_start[i + 1] = (uint32_t)len;
         }
