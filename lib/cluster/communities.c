@@ -5,6 +5,7 @@
  * weighted up (community.topic_weight). k is fixed (community.k,
  * community.topic_k) or, when 0, chosen in [2, community.k_max] by the
  * best silhouette of k-means runs on a sample of community.sample users.
+ * Every clustering keeps the best of community.n_init k-means restarts.
  *
  * Invariant: on error nothing is returned and everything is freed; the
  * result depends only on the portraits and the options (never on threads).
@@ -341,12 +342,28 @@ static vc_status all_topics(run_ctx *r, const vci_progress *prog)
     return s;
 }
 
-static vc_status run(vc_communities *cm, const vc_options *opts)
+/* The caller's options with kmeans.n_init replaced by community.n_init. */
+static vc_status clustering_options(const vc_options *opts, vc_options **out)
 {
+    VCI_CHECK(vc_options_copy(out, opts));
+    vc_status s = vc_options_set_int(*out, "kmeans.n_init",
+                                     vci_opt_int(opts, VCI_OPT_COMMUNITY_N_INIT));
+    if (s != VC_OK) {
+        vc_options_free(*out);
+        *out = NULL;
+    }
+    return s;
+}
+
+static vc_status run(vc_communities *cm, const vc_options *user_opts)
+{
+    vc_options *opts;
+    VCI_CHECK(clustering_options(user_opts, &opts));
     run_ctx r = {cm, opts, NULL, {0}};
     vci_progress prog = vci_progress_of(opts, "communities");
-    VCI_CHECK(vci_pool_for_options(&r.pool, opts));
-    vc_status s = global_segments(&r);
+    vc_status s = vci_pool_for_options(&r.pool, opts);
+    if (s == VC_OK)
+        s = global_segments(&r);
     if (s == VC_OK)
         s = all_topics(&r, &prog);
     if (s == VC_OK)
@@ -357,6 +374,7 @@ static vc_status run(vc_communities *cm, const vc_options *opts)
     vci_free(r.list.comm);
     vci_free(r.list.strength);
     vci_pool_free(r.pool);
+    vc_options_free(opts);
     return s;
 }
 

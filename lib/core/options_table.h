@@ -83,13 +83,15 @@ VCI_OPTION(PORTRAIT_TOPICS, "portrait.topics", INT, "30", 1, 10000, NULL,
            "data without categories: number of keyword topics derived from item titles")
 VCI_OPTION(PORTRAIT_TOPIC_MAX_DF, "portrait.topic_max_df", FLOAT, "0.2", 0, 1, NULL,
            "keyword topics: ignore words found in more than this share of items")
+VCI_OPTION(PORTRAIT_Z_CLIP, "portrait.z_clip", FLOAT, "4", 0, 1e6, NULL,
+           "standardised portrait values are clipped to +-this many standard deviations (0: no clipping)")
 VCI_OPTION(PORTRAIT_WEIGHT_FACT, "portrait.weight.fact", FLOAT, "1", 0, 1000, NULL,
            "weight of the fact layer (static attributes) in portrait distances")
 VCI_OPTION(PORTRAIT_WEIGHT_MODEL, "portrait.weight.model", FLOAT, "1", 0, 1000, NULL,
            "weight of the model (behaviour) layer in portrait distances")
 VCI_OPTION(PORTRAIT_WEIGHT_PREDICTIVE, "portrait.weight.predictive", FLOAT, "0.5", 0, 1000, NULL,
            "weight of the predictive layer in portrait distances")
-VCI_OPTION(PORTRAIT_WEIGHT_CATEGORY, "portrait.weight.category", FLOAT, "2", 0, 1000, NULL,
+VCI_OPTION(PORTRAIT_WEIGHT_CATEGORY, "portrait.weight.category", FLOAT, "3", 0, 1000, NULL,
            "weight of the category-share group within the model layer")
 
 /* communities (lib/cluster) */
@@ -113,18 +115,24 @@ VCI_OPTION(COMMUNITY_SOFTNESS, "community.softness", FLOAT, "0.5", 0.001, 1000, 
            "membership temperature, in units of the median distance to the nearest centroid")
 VCI_OPTION(COMMUNITY_MIN_STRENGTH, "community.min_strength", FLOAT, "0.15", 0, 1, NULL,
            "memberships weaker than this are dropped (the nearest community is always kept)")
+VCI_OPTION(COMMUNITY_N_INIT, "community.n_init", INT, "3", 1, 1000, NULL,
+           "k-means restarts per community clustering (the lowest inertia wins)")
 VCI_OPTION(COMMUNITY_SAMPLE, "community.sample", INT, "20000", 100, 1000000000, NULL,
            "users sampled when choosing k")
 
 /* recommendation and targeting (lib/recommend) */
-VCI_OPTION(RECOMMEND_NEIGHBOUR_WEIGHT, "recommend.neighbour_weight", FLOAT, "0.5", 0, 1, NULL,
+VCI_OPTION(RECOMMEND_NEIGHBOUR_WEIGHT, "recommend.neighbour_weight", FLOAT, "0.8", 0, 1, NULL,
            "share of the score from nearest neighbours inside the user's communities")
-VCI_OPTION(RECOMMEND_NEIGHBOURS, "recommend.neighbours", INT, "30", 1, 10000, NULL,
+VCI_OPTION(RECOMMEND_NEIGHBOURS, "recommend.neighbours", INT, "20", 1, 10000, NULL,
            "nearest neighbours (cosine over interactions) used per query")
 VCI_OPTION(RECOMMEND_POOL, "recommend.pool", INT, "150", 1, 100000000, NULL,
            "strongest members of each community searched for neighbours")
 VCI_OPTION(RECOMMEND_POOL_COMMUNITIES, "recommend.pool_communities", INT, "2", 1, 1000, NULL,
            "the user's strongest communities searched for neighbours")
+VCI_OPTION(RECOMMEND_COMMUNITIES, "recommend.communities", INT, "4", 1, 100000, NULL,
+           "the user's strongest communities whose item scores are blended")
+VCI_OPTION(RECOMMEND_RANK, "recommend.rank", INT, "32", 1, 128, NULL,
+           "dimensions of the taste embeddings that neighbours are found with")
 VCI_OPTION(RECOMMEND_PRIOR, "recommend.prior", FLOAT, "10", 0, 1e9, NULL,
            "pseudo-ratings shrinking a community's mean rating of an item toward the item's mean")
 VCI_OPTION(RECOMMEND_QUALITY_WEIGHT, "recommend.quality_weight", FLOAT, "0.5", 0, 100, NULL,
@@ -133,8 +141,8 @@ VCI_OPTION(RECOMMEND_HALF_LIFE_DAYS, "recommend.half_life_days", FLOAT, "0", 0, 
            "decay of old events in community item popularity; 0 = no decay")
 VCI_OPTION(RECOMMEND_CATEGORY, "recommend.category", STRING, "", 0, 0, NULL,
            "recommend only items of this category (empty = any)")
-VCI_OPTION(TARGET_AFFINITY_WEIGHT, "target.affinity_weight", FLOAT, "0.3", 0, 1, NULL,
-           "targeting: share of the score from the user's predicted category affinity")
+VCI_OPTION(TARGET_AFFINITY_WEIGHT, "target.affinity_weight", FLOAT, "0.6", 0, 1, NULL,
+           "targeting: share of the score from the predicted affinity (taste embeddings for an item, portrait for a category)")
 
 /* evaluation (lib/recommend) */
 VCI_OPTION(EVAL_SPLIT, "eval.split", STRING, "temporal:0.2", 0, 0, NULL,

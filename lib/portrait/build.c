@@ -20,8 +20,10 @@ static bool has_purchases(const vc_dataset *ds)
            (ds->type_count && ds->type_count[VC_EVENT_PURCHASE] > 0);
 }
 
-/* Column means and standard deviations, then feat = z-score * weight. */
-static vc_status standardise(vc_portraits *pt)
+/* Column means and standard deviations, then feat = z-score * weight with
+ * the z-score clipped to [-zmax, zmax] (0: no clipping), so that a user
+ * far out on a nearly constant column cannot become a community alone. */
+static vc_status standardise(vc_portraits *pt, double zmax)
 {
     size_t n = pt->nusers, nc = pt->ncols;
     double *sum = vci_calloc(nc ? nc : 1, sizeof *sum);
@@ -50,8 +52,12 @@ static vc_status standardise(vc_portraits *pt)
     for (size_t u = 0; u < n; u++) {
         float *f = pt->feat + u * pt->stride;
         const float *r = pt->raw + u * nc;
-        for (size_t c = 0; c < nc; c++)
-            f[c] = (float)((r[c] - pt->col_mean[c]) * sq[c]);
+        for (size_t c = 0; c < nc; c++) {
+            double z = (r[c] - pt->col_mean[c]) / (pt->col_std[c] > 1e-12f ? pt->col_std[c] : 1);
+            if (zmax > 0)
+                z = z < -zmax ? -zmax : z > zmax ? zmax : z;
+            f[c] = (float)(z * pt->col_std[c] * sq[c]);
+        }
     }
     vci_free(sum);
     vci_free(sq);
@@ -102,7 +108,7 @@ static vc_status build(vc_portraits *pt, const vc_options *opts)
     if (s == VC_OK)
         s = vci_predictive_fill(pt, opts, pool);
     if (s == VC_OK)
-        s = standardise(pt);
+        s = standardise(pt, vci_opt_float(opts, VCI_OPT_PORTRAIT_Z_CLIP));
     if (s == VC_OK)
         s = vci_tags_build(pt);
     vci_pool_free(pool);

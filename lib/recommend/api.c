@@ -55,7 +55,7 @@ VC_API vc_status vc_recommend(vc_recs **out, const vc_communities *cm,
     VCI_CHECK(category_filter(cm, opts, &cat));
     VCI_CHECK(vci_rec_index_get(cm, opts, &ix));
     vci_rec_scratch s;
-    VCI_CHECK(vci_rec_scratch_init(&s, ix->nitems));
+    VCI_CHECK(vci_rec_scratch_init(&s, ix->nitems, opts));
     vci_rec_item *items = vci_calloc(n, sizeof *items);
     vc_recs *r = NULL;
     size_t k = 0;
@@ -123,7 +123,7 @@ VC_API vc_status vc_recommend_all(const vc_communities *cm, size_t n,
     vc_status s = b.items && b.count && b.scratch ? VC_OK : VC_ERR_NOMEM;
     unsigned ready = 0;
     for (; ready < workers && s == VC_OK; ready++)
-        s = vci_rec_scratch_init(&b.scratch[ready], b.ix->nitems);
+        s = vci_rec_scratch_init(&b.scratch[ready], b.ix->nitems, opts);
     vci_progress prog = vci_progress_of(opts, "recommend");
     for (b.first = 0; b.first < nusers && s == VC_OK; b.first += window) {
         b.users = VCI_MIN(window, nusers - b.first);

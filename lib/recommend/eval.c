@@ -57,10 +57,12 @@ typedef struct eval_ctx {
     bool explicit_ratings;
 } eval_ctx;
 
+/* CPU time of the calling thread: a query's cost, unaffected by other
+ * processes sharing the machine. */
 static double now_us(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
@@ -218,7 +220,7 @@ static vc_status run(vc_eval *ev, eval_ctx *c, const vc_options *opts)
     VCI_CHECK(vc_portrait_build(&c->pt, tr, opts));
     VCI_CHECK(vc_cluster_run(&c->cm, c->pt, opts));
     VCI_CHECK(vci_rec_index_get(c->cm, opts, &c->ix));
-    VCI_CHECK(vci_rec_scratch_init(&c->scratch, tr->nitems));
+    VCI_CHECK(vci_rec_scratch_init(&c->scratch, tr->nitems, opts));
     VCI_CHECK(vci_baselines_new(&c->base, tr, true));
     c->items = vci_calloc(c->k, sizeof *c->items);
     c->list = vci_calloc(c->k, sizeof *c->list);

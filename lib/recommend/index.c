@@ -28,6 +28,9 @@ void vci_rec_index_free(void *p)
     vci_free(ix->pop);
     vci_free(ix->mean);
     vci_free(ix->user_norm);
+    vci_aligned_free(ix->user_emb);
+    vci_aligned_free(ix->item_emb);
+    vci_free(ix->user_scale);
     vci_free(ix->item_pop);
     vci_free(ix);
 }
@@ -143,6 +146,7 @@ static vc_status build(const vc_communities *cm, const vc_options *opts,
         return VC_ERR_NOMEM;
     ix->ncomm = cm->ncomm;
     ix->nitems = ds->nitems;
+    ix->nusers = ds->nusers;
     ix->explicit_ratings = pt->explicit_ratings;
     size_t cells = (size_t)VCI_MAX(cm->ncomm, 1u) * VCI_MAX(ds->nitems, 1u);
     ix->score = vci_calloc(cells, sizeof *ix->score);
@@ -174,6 +178,8 @@ static vc_status build(const vc_communities *cm, const vc_options *opts,
     }
     if (s == VC_OK)
         s = vci_parallel_for(pool, cm->ncomm, community_task, &b, NULL);
+    if (s == VC_OK)
+        s = vci_rec_embed(ix, ds, opts, pool);
     vci_pool_free(pool);
     vci_free(item_mean);
     vci_free(b.wsum);

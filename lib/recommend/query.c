@@ -21,9 +21,11 @@
 
 #include "recommend.h"
 
-vc_status vci_rec_scratch_init(vci_rec_scratch *s, size_t nitems)
+vc_status vci_rec_scratch_init(vci_rec_scratch *s, size_t nitems,
+                               const vc_options *opts)
 {
     memset(s, 0, sizeof *s);
+    s->kern = vci_kernels_select(opts);
     nitems = VCI_MAX(nitems, 1);
     s->comm = vci_calloc(nitems, sizeof *s->comm);
     s->nb = vci_calloc(nitems, sizeof *s->nb);
@@ -47,58 +49,84 @@ void vci_rec_scratch_free(vci_rec_scratch *s)
     vci_free(s->pool);
     vci_free(s->sim);
     vci_free(s->nbr);
+    vci_free(s->rows);
+    vci_free(s->mark);
+    if (s->packed)
+        vci_cpack_free(&s->pack);
     memset(s, 0, sizeof *s);
 }
+
+static void offer(const float *value, float v, uint32_t i, size_t n,
+                  uint32_t *idx, size_t *k);
 
 void vci_top_n(const float *score, size_t m, size_t n, uint32_t *idx,
                size_t *count)
 {
     size_t k = 0;
-    for (size_t i = 0; i < m && n > 0; i++) {
-        float v = score[i];
-        if (!(v > -INFINITY))
-            continue;
-        if (k == n && !(v > score[idx[k - 1]]))
-            continue;
-        size_t pos = k < n ? k++ : n - 1;
-        while (pos > 0 && v > score[idx[pos - 1]]) {
-            idx[pos] = idx[pos - 1];
-            pos--;
-        }
-        idx[pos] = (uint32_t)i;
-    }
+    for (size_t i = 0; i < m && n > 0; i++)
+        if (score[i] > -INFINITY)
+            offer(score, score[i], (uint32_t)i, n, idx, &k);
     *count = k;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* Candidate neighbours: the strongest members of the user's strongest
- * communities, deduplicated, without the user. */
+ * communities, each once (marked with the query's stamp), without the
+ * user. */
 static vc_status neighbour_pool(const vc_communities *cm, uint32_t u,
                                 size_t ncomms, size_t per_comm,
                                 vci_rec_scratch *s, size_t *npool)
 {
     size_t n = 0;
+    if (!s->mark) {
+        s->mark = vci_calloc(VCI_MAX(cm->pt->nusers, 1u), sizeof *s->mark);
+        if (!s->mark)
+            return VC_ERR_NOMEM;
+    }
+    if (++s->stamp == 0) { /* wrapped: forget every old mark */
+        memset(s->mark, 0, VCI_MAX(cm->pt->nusers, 1u) * sizeof *s->mark);
+        s->stamp = 1;
+    }
+    s->mark[u] = s->stamp;
     uint32_t mb = cm->mem_start[u], me = cm->mem_start[u + 1];
     for (uint32_t j = mb; j < me && j - mb < ncomms; j++) {
         uint32_t c = cm->mem_comm[j];
         uint32_t b = cm->comm_start[c];
         uint32_t e = (uint32_t)VCI_MIN((size_t)cm->comm_start[c + 1], b + per_comm);
         VCI_CHECK(vci_reserve((void **)&s->pool, &s->pool_cap, n + (e - b), sizeof *s->pool));
-        for (uint32_t i = b; i < e; i++)
-            if (cm->comm_user[i] != u)
-                s->pool[n++] = cm->comm_user[i];
+        for (uint32_t i = b; i < e; i++) {
+            uint32_t v = cm->comm_user[i];
+            if (s->mark[v] != s->stamp) {
+                s->mark[v] = s->stamp;
+                s->pool[n++] = v;
+            }
+        }
     }
-    qsort(s->pool, n, sizeof *s->pool, cmp_u32);
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++)
-        if (w == 0 || s->pool[w - 1] != s->pool[i])
-            s->pool[w++] = s->pool[i];
-    *npool = w;
+    *npool = n;
+    return VC_OK;
+}
+
+/* Cosine similarities of the user's taste embedding to every pool member
+ * into s->sim, with the SIMD kernels (-INFINITY for members without
+ * events). */
+static vc_status pool_similarities(const vci_rec_index *ix, uint32_t u,
+                                   size_t npool, vci_rec_scratch *s)
+{
+    const float *eu = ix->user_emb + (size_t)u * ix->emb_stride;
+    if (!s->packed) {
+        VCI_CHECK(vci_cpack_init(&s->pack, s->kern, VCI_PACK_DOT, eu, 1,
+                                 ix->emb_stride, ix->rank));
+        s->packed = true;
+    } else {
+        vci_cpack_update(&s->pack, eu, ix->emb_stride);
+    }
+    VCI_CHECK(vci_reserve((void **)&s->rows, &s->rows_cap, VCI_MAX(npool, 1),
+                          sizeof *s->rows));
+    for (size_t p = 0; p < npool; p++)
+        s->rows[p] = ix->user_emb + (size_t)s->pool[p] * ix->emb_stride;
+    vci_kern_block_rows(&s->pack, s->rows, npool, NULL, s->sim, 1);
+    for (size_t p = 0; p < npool; p++)
+        if (ix->user_norm[s->pool[p]] <= 0)
+            s->sim[p] = -INFINITY;
     return VC_OK;
 }
 
@@ -117,43 +145,51 @@ static vc_status neighbour_scores(const vc_communities *cm,
                              (size_t)vci_opt_int(opts, VCI_OPT_RECOMMEND_POOL), s, &npool));
     VCI_CHECK(vci_reserve((void **)&s->sim, &s->sim_cap, VCI_MAX(npool, 1),
                           sizeof *s->sim));
-    for (size_t p = 0; p < npool; p++) {
-        uint32_t v = s->pool[p];
-        double dot = 0;
-        for (uint64_t e = ds->user_start[v]; e < ds->user_start[v + 1]; e++)
-            dot += s->uvec[ds->ev_item[e]] * vci_rec_value(ix, ds->ev_value[e]);
-        float nv = ix->user_norm[v];
-        s->sim[p] = dot > 0 && nv > 0 ? (float)(dot / (ix->user_norm[u] * nv)) : -INFINITY;
-    }
+    VCI_CHECK(pool_similarities(ix, u, npool, s));
     size_t k = (size_t)vci_opt_int(opts, VCI_OPT_RECOMMEND_NEIGHBOURS);
     VCI_CHECK(vci_reserve((void **)&s->nbr, &s->nbr_cap, k, sizeof *s->nbr));
     vci_top_n(s->sim, npool, k, s->nbr, nnb);
     for (size_t j = 0; j < *nnb; j++) {
         uint32_t v = s->pool[s->nbr[j]];
         float sim = s->sim[s->nbr[j]];
+        if (!(sim > 0))
+            continue;
         for (uint64_t e = ds->user_start[v]; e < ds->user_start[v + 1]; e++) {
             uint32_t it = ds->ev_item[e];
-            s->nb[it] += sim * vci_rec_value(ix, ds->ev_value[e]);
+            float nbv = s->nb[it] += sim * vci_rec_value(ix, ds->ev_value[e]);
             if (s->nbcnt[it] < UINT16_MAX)
                 s->nbcnt[it]++;
+            if (!s->seen[it] && nbv > s->max_nb)
+                s->max_nb = nbv;
         }
     }
     return VC_OK;
 }
 
+/* comm[i] = strength-weighted mean of the scores of the user's `limit`
+ * strongest communities (memberships are stored strongest first); the
+ * largest value over the items still allowed goes to s->max_comm. */
 static void community_scores(const vc_communities *cm, const vci_rec_index *ix,
-                             uint32_t u, float *comm)
+                             uint32_t u, size_t limit, vci_rec_scratch *s)
 {
     size_t ni = ix->nitems;
+    float *comm = s->comm;
+    uint32_t mb = cm->mem_start[u];
+    uint32_t me = (uint32_t)VCI_MIN((size_t)cm->mem_start[u + 1], mb + limit);
     double total = 0;
-    for (uint32_t j = cm->mem_start[u]; j < cm->mem_start[u + 1]; j++)
+    for (uint32_t j = mb; j < me; j++)
         total += cm->mem_strength[j];
-    for (uint32_t j = cm->mem_start[u]; j < cm->mem_start[u + 1]; j++) {
+    for (uint32_t j = mb; j < me; j++) {
         float w = (float)(cm->mem_strength[j] / total);
         const float *sc = ix->score + (size_t)cm->mem_comm[j] * ni;
         for (size_t i = 0; i < ni; i++)
             comm[i] += w * sc[i];
     }
+    float mx = 0;
+    for (size_t i = 0; i < ni; i++)
+        if (!s->seen[i] && comm[i] > mx)
+            mx = comm[i];
+    s->max_comm = mx;
 }
 
 /* The community of the user contributing most to item it. */
@@ -181,6 +217,21 @@ static bool in_category(const vc_portraits *pt, uint32_t it, uint32_t cat)
     return false;
 }
 
+/* Insert item i of value v into the best-first list idx[0..*k) of at
+ * most n entries (ties keep the lower index first). */
+static void offer(const float *value, float v, uint32_t i, size_t n,
+                  uint32_t *idx, size_t *k)
+{
+    if (*k == n && !(v > value[idx[n - 1]]))
+        return;
+    size_t pos = *k < n ? (*k)++ : n - 1;
+    while (pos > 0 && v > value[idx[pos - 1]]) {
+        idx[pos] = idx[pos - 1];
+        pos--;
+    }
+    idx[pos] = i;
+}
+
 vc_status vci_recommend_user(const vc_communities *cm,
                              const vci_rec_index *ix, const vc_options *opts,
                              uint32_t u, size_t n, const uint32_t *exclude,
@@ -191,45 +242,42 @@ vc_status vci_recommend_user(const vc_communities *cm,
     const vc_dataset *ds = cm->pt->ds;
     size_t ni = ix->nitems;
     uint64_t eb = ds->user_start[u], ee = ds->user_start[u + 1];
-    for (uint64_t e = eb; e < ee; e++) {
-        s->uvec[ds->ev_item[e]] = vci_rec_value(ix, ds->ev_value[e]);
+    for (uint64_t e = eb; e < ee; e++)
         s->seen[ds->ev_item[e]] = 1;
-    }
     for (size_t x = 0; x < nexclude; x++)
         if (exclude[x] < ni)
             s->seen[exclude[x]] = 1;
-    community_scores(cm, ix, u, s->comm);
+    if (category != UINT32_MAX)
+        for (size_t i = 0; i < ni; i++)
+            if (!in_category(cm->pt, (uint32_t)i, category))
+                s->seen[i] = 1;
+    s->max_comm = s->max_nb = 0;
+    community_scores(cm, ix, u, (size_t)vci_opt_int(opts, VCI_OPT_RECOMMEND_COMMUNITIES), s);
     size_t nnb = 0;
     vc_status st = neighbour_scores(cm, ix, u, opts, s, &nnb);
     double lambda = nnb ? vci_opt_float(opts, VCI_OPT_RECOMMEND_NEIGHBOUR_WEIGHT) : 0;
-    float maxc = 0, maxn = 0;
-    for (size_t i = 0; i < ni; i++) {
-        if (s->seen[i] || (category != UINT32_MAX && !in_category(cm->pt, (uint32_t)i, category))) {
-            s->comm[i] = -INFINITY;
-            continue;
-        }
-        maxc = VCI_MAX(maxc, s->comm[i]);
-        maxn = VCI_MAX(maxn, s->nb[i]);
-    }
-    float wc = maxc > 0 ? (float)((1 - lambda) / maxc) : 0;
-    float wn = maxn > 0 ? (float)(lambda / maxn) : 0;
-    for (size_t i = 0; i < ni; i++)
-        if (s->comm[i] > -INFINITY) {
-            float c = s->comm[i] * wc, nbv = s->nb[i] * wn;
-            s->comm[i] = c + nbv;
-            s->nb[i] = nbv > c ? 1.0f : 0.0f; /* remember which part dominates */
-        }
+    float wc = s->max_comm > 0 ? (float)((1 - lambda) / s->max_comm) : 0;
+    float wn = s->max_nb > 0 ? (float)(lambda / s->max_nb) : 0;
     uint32_t local[256];
     uint32_t *idx = n <= 256 ? local : vci_calloc(n, sizeof *idx);
     if (!idx)
         st = VC_ERR_NOMEM;
     size_t k = 0;
-    if (st == VC_OK)
-        vci_top_n(s->comm, ni, n, idx, &k);
+    if (st == VC_OK && n > 0) {
+        /* the blended score overwrites comm as it is ranked */
+        for (size_t i = 0; i < ni; i++) {
+            if (s->seen[i])
+                continue;
+            float v = s->comm[i] * wc + s->nb[i] * wn;
+            s->comm[i] = v;
+            offer(s->comm, v, (uint32_t)i, n, idx, &k);
+        }
+    }
     for (size_t j = 0; j < k; j++) {
         uint32_t it = idx[j];
+        bool by_nb = s->nb[it] * wn > s->comm[it] - s->nb[it] * wn;
         out[j] = (vci_rec_item){it, s->comm[it], main_community(cm, ix, u, it),
-                                s->nbcnt[it], s->nb[it] > 0};
+                                s->nbcnt[it], by_nb};
     }
     *count = k;
     if (idx != local)
@@ -239,7 +287,5 @@ vc_status vci_recommend_user(const vc_communities *cm,
     memset(s->nb, 0, ni * sizeof *s->nb);
     memset(s->nbcnt, 0, ni * sizeof *s->nbcnt);
     memset(s->seen, 0, ni * sizeof *s->seen);
-    for (uint64_t e = eb; e < ee; e++)
-        s->uvec[ds->ev_item[e]] = 0;
     return st;
 }

@@ -9,24 +9,39 @@
  *    (explicit data) mean[c][i], the members' mean rating shrunk toward the
  *    item's mean with recommend.prior pseudo-ratings; score[c][i] combines
  *    them (see index.c);
- *  - per user: the norm of its interaction vector (for cosine).
+ *  - per user: the norm of its interaction vector (for cosine) and a
+ *    unit-length taste embedding of recommend.rank dimensions (embed.c),
+ *    compared with the SIMD kernels to find neighbours.
  */
 #ifndef VCOMM_RECOMMEND_H
 #define VCOMM_RECOMMEND_H
 
 #include "community.h"
 #include "core.h"
+#include "kernels.h"
 
 typedef struct vci_rec_index {
-    uint32_t ncomm, nitems;
+    uint32_t ncomm, nitems, nusers;
     float *score;         /* [ncomm * nitems] */
     float *pop;           /* [ncomm * nitems] */
     float *mean;          /* [ncomm * nitems] or NULL (implicit data) */
     float *user_norm;     /* [nusers] */
     float *item_pop;      /* [nitems] global share of users */
+    float *user_emb;      /* [nusers * emb_stride], 64-byte aligned, unit rows */
+    float *user_scale;    /* [nusers] length of the user's row before scaling */
+    float *item_emb;      /* [nitems * emb_stride], aligned: item factors */
+    uint32_t rank, emb_stride;
     float max_value;      /* largest event value (rating scale) */
     bool explicit_ratings;
 } vci_rec_index;
+
+/** Largest recommend.rank. */
+#define VCI_REC_MAX_RANK 128
+
+/** Fill ix->user_emb, user_scale, item_emb, rank, emb_stride (embed.c); needs ix->max_value and
+ *  ix->explicit_ratings. */
+vc_status vci_rec_embed(vci_rec_index *ix, const vc_dataset *ds,
+                        const vc_options *opts, vci_pool *pool);
 
 /** Free an index (the communities' lazy_free hook). */
 void vci_rec_index_free(void *index);
@@ -54,9 +69,18 @@ typedef struct vci_rec_scratch {
     size_t pool_cap, sim_cap;
     uint32_t *nbr;    /* [recommend.neighbours] chosen neighbours */
     size_t nbr_cap;
+    float max_comm, max_nb; /* over the items still allowed */
+    uint32_t *mark;      /* [nusers] stamp of the query that pooled a user */
+    uint32_t stamp;
+    const float **rows;  /* pool members' embeddings */
+    size_t rows_cap;
+    const vci_kernels *kern;
+    vci_cpack pack;      /* the querying user's embedding */
+    bool packed;
 } vci_rec_scratch;
 
-vc_status vci_rec_scratch_init(vci_rec_scratch *s, size_t nitems);
+vc_status vci_rec_scratch_init(vci_rec_scratch *s, size_t nitems,
+                               const vc_options *opts);
 void vci_rec_scratch_free(vci_rec_scratch *s);
 
 /* One recommended item with the evidence behind it. */

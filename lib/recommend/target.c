@@ -4,7 +4,9 @@
  *
  *   item i:      score(u) = (1 - beta) comm(u, i) / max + beta aff(u, i) / max
  *                comm(u, i) = sum_c s_uc score[c][i] / sum_c s_uc,
- *                aff(u, i)  = mean predicted affinity of u for i's topics;
+ *                aff(u, i)  = the taste embeddings' reconstruction of the
+ *                user's interaction with i, |A_u V| e_u . V_i (embed.c),
+ *                computed for every user at once with the SIMD kernels;
  *                users who already have i are excluded
  *   category t:  comm(u, t) uses the communities' mean share of t instead of
  *                score[c][i], aff(u, t) the predicted affinity for t
@@ -42,17 +44,22 @@ static double community_part(const vc_communities *cm, const vci_rec_index *ix,
     return total > 0 ? sum / total : 0;
 }
 
+/* A category's predicted affinity from the user's portrait. */
 static double affinity_part(const vc_portraits *pt, uint32_t u, target_spec t)
 {
-    const float *row = vci_pt_raw(pt, u) + pt->map.affinity;
-    if (t.topic != UINT32_MAX)
-        return row[t.topic];
-    const vci_topics *tp = &pt->topics;
-    uint32_t b = tp->item_start[t.item], e = tp->item_start[t.item + 1];
-    double s = 0;
-    for (uint32_t k = b; k < e; k++)
-        s += row[tp->item_topic[k]];
-    return e > b ? s / (e - b) : 0;
+    return vci_pt_raw(pt, u)[pt->map.affinity + t.topic];
+}
+
+/* aff[u] = |A_u V| e_u . V_item for every user (one kernel call). */
+static void item_affinity(const vci_rec_index *ix, uint32_t item,
+                          const vc_options *opts, float *aff)
+{
+    size_t nu = ix->nusers;
+    vci_kern_dot(vci_kernels_select(opts), ix->user_emb, nu, ix->emb_stride,
+                 ix->item_emb + (size_t)item * ix->emb_stride, 1, ix->emb_stride,
+                 ix->rank, aff, 1);
+    for (size_t u = 0; u < nu; u++)
+        aff[u] = VCI_MAX(aff[u] * ix->user_scale[u], 0.0f);
 }
 
 /* Users who have the item get -INF (found through the by-item index). */
@@ -88,9 +95,12 @@ static vc_status target(vc_recs **out, const vc_communities *cm, target_spec t,
     if (s == VC_OK) {
         double beta = vci_opt_float(opts, VCI_OPT_TARGET_AFFINITY_WEIGHT);
         float maxc = 0, maxa = 0;
+        if (t.item != UINT32_MAX)
+            item_affinity(ix, t.item, opts, aff);
         for (uint32_t u = 0; u < nu; u++) {
             comm[u] = (float)community_part(cm, ix, u, t, &best[u]);
-            aff[u] = (float)affinity_part(pt, u, t);
+            if (t.item == UINT32_MAX)
+                aff[u] = (float)affinity_part(pt, u, t);
             maxc = VCI_MAX(maxc, comm[u]);
             maxa = VCI_MAX(maxa, aff[u]);
         }
