@@ -127,7 +127,7 @@ VCI_OPTION(RECOMMEND_NEIGHBOURS, "recommend.neighbours", INT, "20", 1, 10000, NU
            "nearest neighbours (cosine over interactions) used per query")
 VCI_OPTION(RECOMMEND_POOL, "recommend.pool", INT, "150", 1, 100000000, NULL,
            "strongest members of each community searched for neighbours")
-VCI_OPTION(RECOMMEND_POOL_COMMUNITIES, "recommend.pool_communities", INT, "2", 1, 1000, NULL,
+VCI_OPTION(RECOMMEND_POOL_COMMUNITIES, "recommend.pool_communities", INT, "4", 1, 1000, NULL,
            "the user's strongest communities searched for neighbours")
 VCI_OPTION(RECOMMEND_COMMUNITIES, "recommend.communities", INT, "4", 1, 100000, NULL,
            "the user's strongest communities whose item scores are blended")
