@@ -206,6 +206,10 @@ vc_status vci_parallel_for(vci_pool *p, size_t ntasks, vci_task_fn fn,
     vc_status s = p->fail_status;
     pthread_mutex_unlock(&p->mu);
 
+    /* the workers may have run every task: the caller still reports the
+     * end, so every stage is reported (and cancellable) at least once */
+    if (s == VC_OK && prog && cancel == VC_OK)
+        cancel = vci_progress_report(prog, 1.0);
     if (s != VC_OK)
         return vci_error(s, "%s", p->fail_message);
     if (cancel != VC_OK)
