@@ -11,18 +11,18 @@ The library is found through VCOMM_LIBRARY, a meson build directory of the
 source tree, or the system loader; docs/python.md describes everything.
 """
 from . import _native
-from .communities import Communities
-from .dataset import Dataset
+from ._communities import Communities
+from ._dataset import Dataset
 from .errors import (BufferSizeError, CancelledError, Error, FormatError,
                      InternalError, InvalidError, IoError, NoMemoryError,
                      NotFoundError, OptionError, ParseError, RangeError,
                      StateError, UnsupportedError)
-from .evaluate import evaluate, metric_names
-from .kmeans import (KMeansAccumulator, KMeansResult, ari, calinski_harabasz,
+from ._evaluate import evaluate, metric_names
+from ._kmeans import (KMeansAccumulator, KMeansResult, ari, calinski_harabasz,
                      choose_k, davies_bouldin, kmeans, nmi, silhouette)
-from .model import Model
-from .options import Options, kernel_name, options
-from .portraits import Portraits
+from ._model import Model
+from ._options import Options, kernel_name, options
+from ._portraits import Portraits
 
 #: the loaded library's version, e.g. "1.0.0", and its path
 __version__ = _native._text(_native.lib.vc_version_string())

@@ -1,4 +1,4 @@
-"""options.py - the options registry (vcomm.options()), the Options object
+"""_options.py - the options registry (vcomm.options()), the Options object
 over vc_options, and the keyword-argument convention every vcomm call uses:
 ``**{"kmeans.k": 8}`` or ``kmeans_k=8`` (underscores for dots, when that
 names exactly one option), plus ``progress=callable`` and ``options=`` (an
@@ -195,7 +195,7 @@ class Options(Handle):
         """Install fn(stage, fraction) -> truthy to cancel, or None to
         remove it."""
         p = _Progress(fn) if fn is not None else None
-        lib.vc_options_set_progress(self._h, p.c_fn if p else None, None)
+        lib.vc_options_set_progress(self._h, p.c_fn if p else _native.PROGRESS_FN(), None)
         self._progress = p
         return self
 

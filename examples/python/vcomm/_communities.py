@@ -1,15 +1,15 @@
-"""communities.py - vcomm.Communities over vc_communities: global segments
+"""_communities.py - vcomm.Communities over vc_communities: global segments
 and topic sub-communities with personas, tags, members and centroids, and
 the queries built on them: recommend (items for a user), recommend_all and
 target (users for an item or a category).
 """
 from ctypes import byref, c_char_p, c_double, c_float, c_size_t, c_uint32
 
-from . import _arrays, _native, dataset as _ds, errors
+from . import _arrays, _native, _dataset as _ds, errors
 from ._handle import Handle
 from ._native import _text, lib
-from .options import _b, using
-from .portraits import Portraits
+from ._options import _b, using
+from ._portraits import Portraits
 
 
 class Communities(Handle):
@@ -222,7 +222,7 @@ class Communities(Handle):
 
     def save(self, path, **options):
         """Write a model file (see vcomm.Model)."""
-        from .model import Model
+        from ._model import Model
         Model.save(self, path, **options)
 
     def __repr__(self):

@@ -1,4 +1,4 @@
-"""model.py - vcomm.Model over vc_model: save built communities (with their
+"""_model.py - vcomm.Model over vc_model: save built communities (with their
 portraits and data set) to a model file, and load one to serve queries in
 another process with exactly the in-memory results.
 """
@@ -7,10 +7,10 @@ from ctypes import byref
 from . import _native
 from ._handle import Handle
 from ._native import lib
-from .communities import Communities
-from .dataset import Dataset
-from .options import Options, _b, using
-from .portraits import Portraits
+from ._communities import Communities
+from ._dataset import Dataset
+from ._options import Options, _b, using
+from ._portraits import Portraits
 
 
 class Model(Handle):

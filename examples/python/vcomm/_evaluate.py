@@ -1,4 +1,4 @@
-"""evaluate.py - vcomm.evaluate(): the community recommender against
+"""_evaluate.py - vcomm.evaluate(): the community recommender against
 popularity, user-kNN and item-kNN on a held-out split of a data set, as
 ``vcomm eval --json`` reports it.
 """
@@ -6,7 +6,7 @@ from ctypes import byref, c_double
 
 from . import _native
 from ._native import _text, lib
-from .options import Options, using
+from ._options import Options, using
 
 
 def metric_names():

@@ -1,4 +1,4 @@
-"""kmeans.py - the library's k-means on any matrix (a list of lists or a
+"""_kmeans.py - the library's k-means on any matrix (a list of lists or a
 numpy array), the choice of k, clustering quality scores, and the
 accumulator of one distributed Lloyd step (KMeansAccumulator).
 Numpy input is read in place and numpy input gives numpy results.
@@ -10,7 +10,7 @@ from . import _arrays, _native
 from ._arrays import Matrix, Output
 from ._handle import Handle
 from ._native import lib
-from .options import using
+from ._options import using
 
 KMeansResult = namedtuple("KMeansResult", "centroids labels inertia iterations")
 

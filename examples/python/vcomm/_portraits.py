@@ -1,13 +1,13 @@
-"""portraits.py - vcomm.Portraits over vc_portraits: every user's
+"""_portraits.py - vcomm.Portraits over vc_portraits: every user's
 three-layer portrait (fact, model, predictive), its named columns, tags,
 and (with numpy) the whole matrix at once.
 """
 from ctypes import byref, c_char_p, c_float, c_size_t
 
-from . import _arrays, _native, dataset as _ds
+from . import _arrays, _native, _dataset as _ds
 from ._handle import Handle
 from ._native import _text, lib
-from .options import _b, using
+from ._options import _b, using
 
 
 class Portraits(Handle):

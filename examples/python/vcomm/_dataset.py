@@ -1,4 +1,4 @@
-"""dataset.py - vcomm.Dataset over vc_dataset: load a directory, synthesize
+"""_dataset.py - vcomm.Dataset over vc_dataset: load a directory, synthesize
 one, or feed users, items and events from Python and finalize; then query
 counts, ids, attributes, events and the summary ``vcomm stats`` prints.
 External ids are str (an int id is converted with str()).
@@ -11,7 +11,7 @@ from ctypes import (byref, c_char_p, c_double, c_int64, c_size_t, c_uint32,
 from . import _native, errors
 from ._handle import Handle
 from ._native import _text, lib
-from .options import _b, using
+from ._options import _b, using
 
 
 def _id(x):
