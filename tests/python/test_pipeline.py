@@ -36,10 +36,10 @@ class TestPortraits(unittest.TestCase):
         self.assertEqual(doc["fact"], self.ds.user_attrs(uid))
         self.assertTrue(doc["model"] and doc["predictive"])
         row = pt.row(uid)
-        for i, path in enumerate(pt.columns()):
-            layer, group, name = path.split("/")
+        for i in range(pt.column_count):
+            layer, group, name = pt.column(i)
             if layer != "fact":
-                self.assertEqual(doc[layer][group][name], row[i], path)
+                self.assertEqual(doc[layer][group][name], row[i], (layer, group, name))
         self.assertEqual([t["tag"] for t in doc["tags"]], [t for t, _ in pt.tags(uid)])
         for _, w in pt.tags(uid):
             self.assertTrue(0 < w <= 1)

@@ -55,11 +55,16 @@ class Portraits(Handle):
         lib.vc_portraits_column(self._h, col, byref(layer), byref(group), byref(name))
         return _text(layer.value), _text(group.value), _text(name.value)
 
-    def columns(self):
-        """Every column as "layer/group/name", in matrix order."""
+    def _schema(self):
+        """(layer, group, name) of every column, read once."""
         if self._columns is None:
-            self._columns = ["/".join(self.column(c)) for c in range(self.column_count)]
-        return list(self._columns)
+            self._columns = [self.column(c) for c in range(self.column_count)]
+        return self._columns
+
+    def columns(self):
+        """Every column as "layer/group/name", in matrix order (names may
+        hold "/" themselves: "fact/occupation/sales/marketing")."""
+        return ["/".join(c) for c in self._schema()]
 
     def find_column(self, path):
         """Index of the column "layer/group/name" (NotFoundError if none)."""
@@ -94,8 +99,7 @@ class Portraits(Handle):
         uid = _ds.user_id(self._ds, _ds.user_index(self._ds, user_id))
         doc = {"user": uid, "fact": _ds.user_attrs(self._ds, uid), "model": {},
                "predictive": {}}
-        for value, path in zip(self.row(uid), self.columns()):
-            layer, group, name = path.split("/", 2)
+        for value, (layer, group, name) in zip(self.row(uid), self._schema()):
             if layer in ("model", "predictive"):
                 doc[layer].setdefault(group, {})[name] = value
         doc["tags"] = [{"tag": t, "weight": w} for t, w in self.tags(uid)]
