@@ -22,8 +22,18 @@ class Communities(Handle):
     def __init__(self, ptr, parent=None, owned=True, portraits=None):
         super().__init__(ptr, parent, owned)
         self._portraits = portraits
-        self._pt = lib.vc_communities_portraits(ptr)
-        self._ds = lib.vc_portraits_dataset(self._pt)
+        self._pt_ptr = lib.vc_communities_portraits(ptr)
+        self._ds_ptr = lib.vc_portraits_dataset(self._pt_ptr)
+
+    # The C pointers of the portraits and data set, alive as long as this
+    # handle is.
+    @property
+    def _pt(self):
+        return self._h and self._pt_ptr
+
+    @property
+    def _ds(self):
+        return self._h and self._ds_ptr
 
     @classmethod
     def run(cls, pt, **options):
@@ -38,7 +48,7 @@ class Communities(Handle):
     def portraits(self):
         if self._portraits is not None:
             return self._portraits
-        return Portraits(self._pt, parent=self, owned=False)
+        return Portraits(self._pt_ptr, parent=self, owned=False)
 
     @property
     def dataset(self):

@@ -19,8 +19,13 @@ class Portraits(Handle):
     def __init__(self, ptr, parent=None, owned=True, dataset=None):
         super().__init__(ptr, parent, owned)
         self._dataset = dataset
-        self._ds = lib.vc_portraits_dataset(ptr)
+        self._ds_ptr = lib.vc_portraits_dataset(ptr)
         self._columns = None
+
+    @property
+    def _ds(self):
+        """The data set's C pointer, alive as long as this handle is."""
+        return self._h and self._ds_ptr
 
     @classmethod
     def build(cls, ds, **options):
@@ -36,7 +41,7 @@ class Portraits(Handle):
         """The Dataset the portraits were built from."""
         if self._dataset is not None:
             return self._dataset
-        return _ds.Dataset(self._ds, parent=self, owned=False)
+        return _ds.Dataset(self._ds_ptr, parent=self, owned=False)
 
     @property
     def user_count(self):
