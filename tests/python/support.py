@@ -42,7 +42,7 @@ def tool():
 
 def has_numpy():
     try:
-        import numpy  # noqa: F401
+        import numpy  # noqa: F401 - only whether it imports
         return True
     except ImportError:
         return False

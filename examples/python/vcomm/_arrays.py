@@ -89,7 +89,7 @@ class Output:
             self.ptr = self.buf
 
     def value(self):
-        if not isinstance(self.buf, (list, tuple)) and is_numpy(self.buf):
+        if is_numpy(self.buf):
             return self.buf
         if self.cols is None:
             return list(self.buf[:self.rows])

@@ -3,8 +3,10 @@ numpy array), the choice of k, clustering quality scores, and the
 accumulator of one distributed Lloyd step (KMeansAccumulator).
 Numpy input is read in place and numpy input gives numpy results.
 """
+import struct
 from collections import namedtuple
-from ctypes import byref, c_double, c_size_t, c_uint32, c_uint64, c_float, create_string_buffer
+from ctypes import (byref, c_double, c_float, c_int64, c_size_t, c_uint32, c_uint64,
+                    create_string_buffer)
 
 from . import _arrays, _native
 from ._arrays import Matrix, Output
@@ -37,7 +39,7 @@ def kmeans(x, k=None, **options):
 
 
 def _options_k(o):
-    from ctypes import c_int64
+    """kmeans.k of a vc_options pointer (None: the default)."""
     k = c_int64()
     lib.vc_options_get_int(o, b"kmeans.k", byref(k))
     return k.value
@@ -109,7 +111,7 @@ class KMeansAccumulator(Handle):
 
     _free = "vc_kmeans_acc_free"
 
-    def __init__(self, k, d=None, _ptr=None):
+    def __init__(self, k, d, _ptr=None):
         if _ptr is None:
             _ptr = _native.KMeansAcc()
             lib.vc_kmeans_acc_new(byref(_ptr), k, d)
@@ -170,5 +172,4 @@ class KMeansAccumulator(Handle):
 def _shape(data):
     """k and d from serialized bytes ("VCKMACC1", then k and d as
     little-endian 64-bit integers)."""
-    import struct
     return struct.unpack_from("<QQ", data, 8)
