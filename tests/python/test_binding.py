@@ -110,6 +110,48 @@ class TestDeclarations(unittest.TestCase):
         self.assertEqual(_native.lib.vc_portraits_user_count(pt._h), ds.user_count)
 
 
+class TestEveryFunctionUsed(unittest.TestCase):
+    def test_every_declaration_is_wrapped(self):
+        """Each declared function is called by some module of the package
+        (vc_set_allocator aside: swapping allocators under a live
+        interpreter is unsafe, so it is declared only)."""
+        pkg = os.path.dirname(vcomm.__file__)
+        source = ""
+        for name in os.listdir(pkg):
+            if name.endswith(".py") and name != "_native.py":
+                with open(os.path.join(pkg, name), encoding="utf-8") as f:
+                    source += f.read()
+        unused = [n for n in _native.PROTOTYPES
+                  if n != "vc_set_allocator" and not re.search(rf"\b{n}\b", source)]
+        self.assertEqual(unused, [])
+
+
+class TestLibraryLookup(unittest.TestCase):
+    def run_python(self, code, **env):
+        import subprocess
+        import sys
+        import tempfile
+        full = {k: v for k, v in os.environ.items() if k != "VCOMM_LIBRARY"}
+        full.update(env, PYTHONPATH=os.path.join(ROOT, "examples", "python"))
+        with tempfile.TemporaryDirectory() as cwd:
+            return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=full,
+                                  capture_output=True, text=True, timeout=120)
+
+    def test_finds_the_build_directory(self):
+        r = self.run_python("import vcomm; print(vcomm.library_path)")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        path = r.stdout.strip()
+        self.assertTrue(path.startswith(ROOT), path)
+        self.assertRegex(os.path.relpath(path, ROOT), r"^build[^/]*/lib/libvcomm\.so")
+
+    def test_missing_library_is_an_import_error(self):
+        r = self.run_python("import vcomm", VCOMM_LIBRARY="/nonexistent/libvcomm.so")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("ImportError", r.stderr)
+        self.assertIn("VCOMM_LIBRARY", r.stderr)
+        self.assertIn("/nonexistent/libvcomm.so", r.stderr)
+
+
 class TestVersion(unittest.TestCase):
     def test_version(self):
         major, minor, patch = vcomm.version()

@@ -103,7 +103,10 @@ class Options(Handle):
         ptr = _native.Options()
         src = base._h if isinstance(base, Options) else \
             base if isinstance(base, _native.Options) else None
-        lib.vc_options_copy(byref(ptr), src)
+        if src is None:
+            lib.vc_options_new(byref(ptr))
+        else:
+            lib.vc_options_copy(byref(ptr), src)
         super().__init__(ptr)
         self._progress = base._progress if isinstance(base, Options) else None
         if isinstance(base, dict):
@@ -125,7 +128,9 @@ class Options(Handle):
             lib.vc_options_set_int(h, key, int(value))
         elif isinstance(value, numbers.Real):
             lib.vc_options_set_float(h, key, float(value))
-        elif isinstance(value, str):
+        elif isinstance(value, str) and _registry().get(name, ("",))[0] == "string":
+            lib.vc_options_set_string(h, key, _b(value))
+        elif isinstance(value, str):  # parsed as --set does
             lib.vc_options_set(h, key, _b(value))
         else:
             raise errors.OptionError(f"option '{name}': a {type(value).__name__} "
