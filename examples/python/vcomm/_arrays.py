@@ -30,6 +30,17 @@ def need_numpy(what):
     return np
 
 
+def numpy_rows(what, rows, cols, fill):
+    """A new (rows, cols) float32 numpy array whose row r the library writes
+    in place: fill(r, pointer to the row, cols)."""
+    np = need_numpy(what)
+    out = np.zeros((rows, cols), dtype=np.float32)
+    row_type = c_float * cols
+    for r in range(rows if cols else 0):
+        fill(r, row_type.from_address(out.ctypes.data + r * out.strides[0]), cols)
+    return out
+
+
 def is_numpy(x):
     return type(x).__module__.split(".")[0] == "numpy"
 

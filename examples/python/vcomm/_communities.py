@@ -146,14 +146,10 @@ class Communities(Handle):
         """Every community's centroid as a numpy float32 array of shape
         (communities, columns), written straight into the array. Needs
         numpy."""
-        np = _arrays.need_numpy("Communities.centroids")
-        h, cols = self._h, lib.vc_portraits_column_count(self._pt)
-        out = np.zeros((self.count, cols), dtype=np.float32)
-        row_type = c_float * cols
-        for c in range(self.count if cols else 0):
-            lib.vc_community_centroid(h, c, row_type.from_address(
-                out.ctypes.data + c * out.strides[0]), cols)
-        return out
+        return _arrays.numpy_rows("Communities.centroids", self.count,
+                                  lib.vc_portraits_column_count(self._pt),
+                                  lambda c, row, cols: lib.vc_community_centroid(
+                                      self._h, c, row, cols))
 
     # ---- queries ---------------------------------------------------------
 

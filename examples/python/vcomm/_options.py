@@ -149,27 +149,22 @@ class Options(Handle):
                 self.set(name, value)
         return self
 
+    # registry type -> (getter, C type of the value, conversion to Python)
+    _GETTERS = {"int": ("vc_options_get_int", c_int64, int),
+                "float": ("vc_options_get_float", c_double, float),
+                "bool": ("vc_options_get_bool", c_int, bool),
+                "string": ("vc_options_get_string", c_char_p, _text)}
+
     def get(self, name):
         """The current value, typed by the option's registry type."""
         name = resolve(name)
-        t, h, key = _registry().get(name, ("?",))[0], self._h, _b(name)
-        if t == "int":
-            v = c_int64()
-            lib.vc_options_get_int(h, key, byref(v))
-        elif t == "float":
-            v = c_double()
-            lib.vc_options_get_float(h, key, byref(v))
-        elif t == "bool":
-            v = c_int()
-            lib.vc_options_get_bool(h, key, byref(v))
-            return bool(v.value)
-        elif t == "string":
-            v = c_char_p()
-            lib.vc_options_get_string(h, key, byref(v))
-            return _text(v.value)
-        else:  # unknown: let the library say so
-            lib.vc_option_find(key, byref(c_size_t()))
-        return v.value
+        t = _registry().get(name, ("?",))[0]
+        if t not in self._GETTERS:  # unknown: the library says so
+            lib.vc_option_find(_b(name), byref(c_size_t()))
+        getter, ctype, convert = self._GETTERS[t]
+        v = ctype()
+        getattr(lib, getter)(self._h, _b(name), byref(v))
+        return convert(v.value)
 
     def format(self, name):
         """The current value as text, the form ``--set`` accepts."""

@@ -115,16 +115,9 @@ class Portraits(Handle):
         clustered features) as a numpy float32 array of shape (users,
         columns), written by the library straight into the array. Needs
         numpy."""
-        np = _arrays.need_numpy("Portraits.matrix")
-        h, n, cols = self._h, self.user_count, self.column_count
-        out = np.zeros((n, cols), dtype=np.float32)
-        if n and cols:
-            fn = lib.vc_portraits_features if features else lib.vc_portraits_row
-            base, stride = out.ctypes.data, out.strides[0]
-            row_type = c_float * cols
-            for u in range(n):
-                fn(h, u, row_type.from_address(base + u * stride), cols)
-        return out
+        fn = lib.vc_portraits_features if features else lib.vc_portraits_row
+        return _arrays.numpy_rows("Portraits.matrix", self.user_count, self.column_count,
+                                  lambda u, row, cols: fn(self._h, u, row, cols))
 
     def __repr__(self):
         if self.closed:
