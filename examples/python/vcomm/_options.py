@@ -109,11 +109,15 @@ class Options(Handle):
             lib.vc_options_copy(byref(ptr), src)
         super().__init__(ptr)
         self._progress = base._progress if isinstance(base, Options) else None
-        if isinstance(base, dict):
-            self.update(base)
-        elif base is not None and src is None:
-            raise TypeError("options must be an Options object or a dict")
-        self.update(kw)
+        try:
+            if isinstance(base, dict):
+                self.update(base)
+            elif base is not None and src is None:
+                raise TypeError("options must be an Options object or a dict")
+            self.update(kw)
+        except BaseException:
+            self.close()  # freed now, not when the traceback goes
+            raise
 
     def set(self, name, value):
         """Set one option; raises OptionError / RangeError / ParseError with
