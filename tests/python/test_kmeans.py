@@ -51,7 +51,7 @@ class TestKMeans(unittest.TestCase):
         with self.assertRaises(vcomm.RangeError):
             vcomm.kmeans(self.x, k=0)
         with self.assertRaises(vcomm.CancelledError):
-            vcomm.kmeans(self.x, k=3, progress=lambda s, f: True)
+            vcomm.kmeans(self.x, k=3, threads=1, progress=lambda s, f: True)
 
     def test_scores(self):
         s = vcomm.silhouette(self.x, self.truth)
