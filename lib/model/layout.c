@@ -25,6 +25,7 @@ enum {
     W_MAP, /* 18 words of vci_column_map */
     W_NCOMM = W_MAP + 18, W_NGLOBAL, W_CM_STRINGS_LEN, W_MEM_LINKS, W_CM_NTAG,
     W_HAS_INDEX, W_INDEX_MEAN, W_MAX_VALUE, W_INDEX_EXPLICIT,
+    W_RANK, W_EMB_STRIDE,
     W_COUNT
 };
 _Static_assert(W_COUNT <= 64, "scalar words overflow section 0");
@@ -92,6 +93,8 @@ void vci_model_scalars_get(const vc_communities *cm,
     double mv = ix ? ix->max_value : 0;
     memcpy(&w[W_MAX_VALUE], &mv, sizeof mv);
     w[W_INDEX_EXPLICIT] = ix && ix->explicit_ratings;
+    w[W_RANK] = ix ? ix->rank : 0;
+    w[W_EMB_STRIDE] = ix ? ix->emb_stride : 0;
 }
 
 static bool fits_u32(uint64_t v)
@@ -155,6 +158,12 @@ vc_status vci_model_scalars_set(vc_communities *cm, vci_rec_index *ix,
     if (ix) {
         ix->ncomm = cm->ncomm;
         ix->nitems = ds->nitems;
+        ix->nusers = ds->nusers;
+        if (w[W_RANK] > VCI_REC_MAX_RANK || w[W_EMB_STRIDE] < w[W_RANK] ||
+            w[W_EMB_STRIDE] % 16 || w[W_EMB_STRIDE] > VCI_REC_MAX_RANK)
+            return vci_error(VC_ERR_FORMAT, "model embedding size out of range");
+        ix->rank = (uint32_t)w[W_RANK];
+        ix->emb_stride = (uint32_t)w[W_EMB_STRIDE];
         double mv;
         memcpy(&mv, &w[W_MAX_VALUE], sizeof mv);
         if (!isfinite(mv) || mv < 0)
@@ -247,6 +256,11 @@ size_t vci_model_layout(vc_communities *cm, vci_rec_index *ix,
         add(b, &n, &ix->mean, 4, w[W_INDEX_MEAN] ? cells : 0);
         add(b, &n, &ix->user_norm, 4, nu);
         add(b, &n, &ix->item_pop, 4, ni);
+        add(b, &n, &ix->user_emb, 4, nu * w[W_EMB_STRIDE]);
+        b[n - 1].aligned = true;
+        add(b, &n, &ix->user_scale, 4, w[W_EMB_STRIDE] ? nu : 0);
+        add(b, &n, &ix->item_emb, 4, ni * w[W_EMB_STRIDE]);
+        b[n - 1].aligned = true;
     }
     return n;
 }

@@ -138,7 +138,7 @@ static vc_status neighbour_scores(const vc_communities *cm,
 {
     const vc_dataset *ds = cm->pt->ds;
     *nnb = 0;
-    if (ix->user_norm[u] <= 0)
+    if (ix->user_norm[u] <= 0 || !ix->user_emb || ix->rank == 0)
         return VC_OK;
     size_t npool;
     VCI_CHECK(neighbour_pool(cm, u, (size_t)vci_opt_int(opts, VCI_OPT_RECOMMEND_POOL_COMMUNITIES),

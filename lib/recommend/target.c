@@ -55,6 +55,10 @@ static void item_affinity(const vci_rec_index *ix, uint32_t item,
                           const vc_options *opts, float *aff)
 {
     size_t nu = ix->nusers;
+    if (!ix->item_emb || ix->rank == 0) {
+        memset(aff, 0, nu * sizeof *aff);
+        return;
+    }
     vci_kern_dot(vci_kernels_select(opts), ix->user_emb, nu, ix->emb_stride,
                  ix->item_emb + (size_t)item * ix->emb_stride, 1, ix->emb_stride,
                  ix->rank, aff, 1);
