@@ -15,6 +15,7 @@ static int run(cli_ctx *ctx)
     if (rc != CLI_OK)
         return rc;
     vc_status s = vc_model_save(p.cm, out, ctx->opts);
+    cli_progress_clear();
     if (s != VC_OK)
         rc = cli_library_error(ctx, s);
     else if (!ctx->json)

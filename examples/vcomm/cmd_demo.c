@@ -181,6 +181,7 @@ static int evaluation(const cli_ctx *ctx, json_writer *w, const vc_dataset *ds)
 {
     vc_eval *ev;
     vc_status s = vc_eval_run(&ev, ds, ctx->opts);
+    cli_progress_clear();
     if (s != VC_OK)
         return cli_library_error(ctx, s);
     if (ctx->json) {

@@ -19,6 +19,7 @@ static int run(cli_ctx *ctx)
         return rc;
     vc_eval *ev;
     vc_status s = vc_eval_run(&ev, p.ds, ctx->opts);
+    cli_progress_clear();
     if (s != VC_OK) {
         rc = cli_library_error(ctx, s);
         cli_pipeline_close(&p);

@@ -81,6 +81,7 @@ static int run(cli_ctx *ctx)
         rc = one_user(ctx, &p, id, (size_t)n);
     } else {
         vc_status s = vc_recommend_all_csv(p.cm, (size_t)n, out, ctx->opts);
+        cli_progress_clear();
         rc = s == VC_OK ? CLI_OK : cli_library_error(ctx, s);
         if (rc == CLI_OK && ctx->json) {
             json_writer w;

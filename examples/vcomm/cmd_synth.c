@@ -29,6 +29,7 @@ static int run(cli_ctx *ctx)
     vc_status s = vc_dataset_synthesize(&ds, ctx->opts);
     if (s == VC_OK)
         s = vc_dataset_write_ml1m(ds, out);
+    cli_progress_clear();
     if (s != VC_OK) {
         vc_dataset_free(ds);
         return cli_library_error(ctx, s);

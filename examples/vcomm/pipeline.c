@@ -40,6 +40,7 @@ int cli_pipeline_open(cli_ctx *ctx, cli_pipeline *p, cli_stage stage,
             s = vc_cluster_run(&p->own_cm, p->pt, ctx->opts);
         p->cm = p->own_cm;
     }
+    cli_progress_clear();
     if (s != VC_OK) {
         int rc = cli_library_error(ctx, s);
         cli_pipeline_close(p);

@@ -345,6 +345,7 @@ static vc_status run(vc_communities *cm, const vc_options *opts)
 {
     run_ctx r = {cm, opts, NULL, {0}};
     vci_progress prog = vci_progress_of(opts, "communities");
+    VCI_CHECK(vci_progress_report(&prog, 0.0)); /* k-means reports nest in it */
     VCI_CHECK(vci_pool_for_options(&r.pool, opts));
     vc_status s = global_segments(&r);
     if (s == VC_OK)
