@@ -235,15 +235,28 @@ static vc_status gather(report *r)
 
 /* ---- sections --------------------------------------------------------------- */
 
+/* The last component of a path ("ml-100k" of "../data/ml-100k/"). */
+static void short_name(const char *path, char *buf, size_t size)
+{
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    size_t b = n;
+    while (b > 0 && path[b - 1] != '/')
+        b--;
+    snprintf(buf, size, "%.*s", (int)(n - b), path + b);
+}
+
 static void section_head(const report *r, const char *source)
 {
     FILE *out = r->out;
     const vc_dataset *ds = r->p->ds;
+    char buf[640], name[256];
+    short_name(source, name, sizeof name);
     fputs("<h1>", out);
     text(out, "Users and communities: ");
-    text(out, source);
+    text(out, name);
     fputs("</h1>\n", out);
-    char buf[160];
     int64_t first = 0, last = 0;
     vc_dataset_time_range(ds, &first, &last);
     time_t a = (time_t)first, b = (time_t)last;
@@ -253,8 +266,12 @@ static void section_head(const report *r, const char *source)
         strftime(da, sizeof da, "%Y-%m-%d", &ta);
     if (gmtime_r(&b, &tb))
         strftime(db, sizeof db, "%Y-%m-%d", &tb);
-    snprintf(buf, sizeof buf, "Data format %s, events from %s to %s.",
-             vc_dataset_format(ds), da, db);
+    if (strcmp(name, source) == 0)
+        snprintf(buf, sizeof buf, "Format %s, events from %s to %s.", vc_dataset_format(ds),
+                 da, db);
+    else
+        snprintf(buf, sizeof buf, "%.400s (format %s), events from %s to %s.", source,
+                 vc_dataset_format(ds), da, db);
     element(out, "p", "class=\"lead\"", buf);
     fputs("<div class=\"facts\">\n", out);
     fact_count(out, vc_dataset_user_count(ds), "users");

@@ -201,16 +201,17 @@ const char *palette(size_t i)
 
 void diverging(double t, char *buf, bool *dark_text)
 {
-    if (!(t == t))
+    if (isnan(t))
         t = 0;
     t = t < -1 ? -1 : t > 1 ? 1 : t;
-    /* white -> #2166ac (below) or -> #d6604d (above) */
-    double r = 255, g = 255, b = 255, a = fabs(t);
+    /* white -> #2166ac (below, at most 60%: below average matters less)
+     * or -> #d6604d (above) */
+    double r = 255, g = 255, b = 255, a = t < 0 ? -0.6 * t : t;
     double to[3] = {t < 0 ? 0x21 : 0xd6, t < 0 ? 0x66 : 0x60, t < 0 ? 0xac : 0x4d};
     r += (to[0] - r) * a;
     g += (to[1] - g) * a;
     b += (to[2] - b) * a;
     snprintf(buf, 8, "#%02x%02x%02x", (unsigned)lround(r), (unsigned)lround(g),
              (unsigned)lround(b));
-    *dark_text = a < 0.6;
+    *dark_text = t < 0 || a < 0.6;
 }

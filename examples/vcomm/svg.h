@@ -53,7 +53,7 @@ void tick_label(double v, double step, char *buf, size_t size);
 
 /* Categorical colour i (cycles after 12), "#rrggbb". */
 const char *palette(size_t i);
-/* Diverging colour for t in [-1, 1]: blue (below), white (0), orange
+/* Diverging colour for t in [-1, 1]: light blue (below), white (0), red
  * (above), into buf (8 bytes); *dark_text tells whether black text reads
  * on it. */
 void diverging(double t, char *buf, bool *dark_text);
