@@ -511,9 +511,12 @@ static void section_eval(const report *r, const vc_eval *ev)
              "would.",
              split, (long long)k, users, vc_eval_target_lift(ev));
     element(out, "p", "class=\"note\"", note);
+    /* every metric but the timing (query_us), which would make the page
+     * differ from run to run */
     fputs("<table>\n<tr><th>method</th>", out);
     for (size_t i = 0; i < nmet; i++)
-        element(out, "th", "class=\"num\"", vc_eval_metric_name(i));
+        if (strcmp(vc_eval_metric_name(i), "query_us") != 0)
+            element(out, "th", "class=\"num\"", vc_eval_metric_name(i));
     fputs("</tr>\n", out);
     for (size_t m = 0; m < nm; m++) {
         fputs("<tr>", out);
@@ -521,10 +524,10 @@ static void section_eval(const report *r, const vc_eval *ev)
         for (size_t i = 0; i < nmet; i++) {
             double x;
             char buf[32];
+            if (strcmp(vc_eval_metric_name(i), "query_us") == 0)
+                continue;
             vc_eval_metric(ev, m, vc_eval_metric_name(i), &x);
-            snprintf(buf, sizeof buf, strcmp(vc_eval_metric_name(i), "query_us") == 0 ? "%.0f"
-                                                                                       : "%.4f",
-                     x);
+            snprintf(buf, sizeof buf, "%.4f", x);
             element(out, "td", "class=\"num\"", buf);
         }
         fputs("</tr>\n", out);
