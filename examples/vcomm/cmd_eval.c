@@ -1,6 +1,7 @@
 /*
  * cmd_eval.c - `vcomm eval`: the community recommender against
- * popularity, user-kNN and item-kNN on a held-out split.
+ * popularity, user-kNN and item-kNN on a held-out split of the data set
+ * (--data, or the one a --model file holds).
  * JSON: {"split", "k", "users", "target_lift", "methods": {name: {metric:
  * value}}}.
  */
@@ -88,6 +89,6 @@ static const cli_flag flags[] = {
 
 const cli_command cmd_eval = {
     "eval", "community recommender vs popularity and user-kNN",
-    "vcomm eval --data PATH [--split temporal:0.2] [--k 10] [--json]",
+    "vcomm eval (--data PATH | --model FILE) [--split temporal:0.2] [--k 10] [--json]",
     "vcomm eval --data ../shared/data/ml-100k --split temporal:0.2 --k 10",
-    CLI_TAKES_DATA | CLI_TAKES_JSON, flags, run};
+    CLI_TAKES_DATA | CLI_TAKES_MODEL | CLI_TAKES_JSON, flags, run};

@@ -161,6 +161,6 @@ static const cli_flag flags[] = {
 
 const cli_command cmd_portrait = {
     "portrait", "one user's three-layer portrait and tags",
-    "vcomm portrait --data PATH --user ID [--json]",
+    "vcomm portrait (--data PATH | --model FILE) --user ID [--json]",
     "vcomm portrait --data ../shared/data/ml-100k --user 196 --json",
     CLI_TAKES_DATA | CLI_TAKES_MODEL | CLI_TAKES_JSON, flags, run};

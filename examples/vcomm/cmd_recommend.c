@@ -108,7 +108,8 @@ static const cli_flag flags[] = {
 
 const cli_command cmd_recommend = {
     "recommend", "top-n unseen items with scores and reasons",
-    "vcomm recommend --data PATH (--user ID | --all --out FILE.csv) [-n 10] "
+    "vcomm recommend (--data PATH | --model FILE) (--user ID | --all --out FILE.csv) "
+    "[-n 10] "
     "[--json]",
     "vcomm recommend --data ../shared/data/ml-100k --user 196 -n 5",
     CLI_TAKES_DATA | CLI_TAKES_MODEL | CLI_TAKES_JSON, flags, run};

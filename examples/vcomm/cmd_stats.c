@@ -241,6 +241,6 @@ static const cli_flag flags[] = {{NULL, NULL, NULL, NULL}};
 
 const cli_command cmd_stats = {
     "stats", "counts and summary of a data set",
-    "vcomm stats --data PATH [--json]",
+    "vcomm stats (--data PATH | --model FILE) [--json]",
     "vcomm stats --data ../shared/data/ml-100k --json",
     CLI_TAKES_DATA | CLI_TAKES_MODEL | CLI_TAKES_JSON, flags, run};

@@ -2,7 +2,8 @@
  * cmd_synth.c - `vcomm synth`: write MovieLens-1M-format files with planted
  * communities (users.dat, movies.dat, ratings.dat) and their labels
  * (truth.csv), the built-in default data of `vcomm demo` at any size.
- * The flags set the synth.* options and seed.
+ * The flags set the synth.* options and seed. JSON: {"out", "users",
+ * "items", "events", "communities"}.
  */
 #include "cli.h"
 
@@ -36,11 +37,29 @@ static int run(cli_ctx *ctx)
     }
     int64_t communities = 0;
     vc_options_get_int(ctx->opts, "synth.communities", &communities);
-    fprintf(stderr, "vcomm synth: wrote %s: %zu users, %zu items, %zu ratings, "
-                    "%lld planted communities (users.dat, movies.dat, ratings.dat, "
-                    "truth.csv)\n",
-            out, vc_dataset_user_count(ds), vc_dataset_item_count(ds),
-            vc_dataset_event_count(ds), (long long)communities);
+    if (ctx->json) {
+        json_writer w;
+        json_init(&w, stdout);
+        json_begin_object(&w);
+        json_key(&w, "out");
+        json_string(&w, out);
+        json_key(&w, "users");
+        json_uint(&w, vc_dataset_user_count(ds));
+        json_key(&w, "items");
+        json_uint(&w, vc_dataset_item_count(ds));
+        json_key(&w, "events");
+        json_uint(&w, vc_dataset_event_count(ds));
+        json_key(&w, "communities");
+        json_int(&w, communities);
+        json_end_object(&w);
+        json_finish(&w);
+    } else {
+        fprintf(stderr, "vcomm synth: wrote %s: %zu users, %zu items, %zu ratings, "
+                        "%lld planted communities (users.dat, movies.dat, ratings.dat, "
+                        "truth.csv)\n",
+                out, vc_dataset_user_count(ds), vc_dataset_item_count(ds),
+                vc_dataset_event_count(ds), (long long)communities);
+    }
     vc_dataset_free(ds);
     return CLI_OK;
 }
@@ -57,5 +76,5 @@ static const cli_flag flags[] = {
 const cli_command cmd_synth = {
     "synth", "write MovieLens-1M-format data with planted communities",
     "vcomm synth --out DIR [--users N --items N --events-per-user N "
-    "--communities N --seed S]",
-    "vcomm synth --out /tmp/synth --users 10000 --seed 7", 0, flags, run};
+    "--communities N --seed S] [--json]",
+    "vcomm synth --out /tmp/synth --users 10000 --seed 7", CLI_TAKES_JSON, flags, run};
