@@ -1,6 +1,8 @@
 /*
  * pipeline.c - see pipeline.h.
  */
+#include <stdlib.h>
+
 #include "pipeline.h"
 
 static vc_status open_model(cli_pipeline *p, const char *path,
@@ -56,6 +58,29 @@ void cli_pipeline_close(cli_pipeline *p)
     vc_dataset_free(p->own_ds);
     vc_model_free(p->model);
     memset(p, 0, sizeof *p);
+}
+
+uint32_t cli_user_segment(const vc_communities *cm, size_t user)
+{
+    size_t count = 0, nglobal = vc_communities_global_count(cm);
+    vc_user_communities(cm, user, NULL, NULL, 0, &count);
+    uint32_t *comms = malloc((count ? count : 1) * sizeof *comms);
+    uint32_t seg = UINT32_MAX;
+    if (comms && vc_user_communities(cm, user, comms, NULL, count, &count) == VC_OK)
+        for (size_t j = 0; j < count && seg == UINT32_MAX; j++)
+            if (comms[j] < nglobal)
+                seg = comms[j];
+    free(comms);
+    return seg;
+}
+
+const char *cli_persona_traits(const char *persona, size_t *size_len)
+{
+    size_t n = strcspn(persona, ",;");
+    *size_len = n;
+    if (!persona[n])
+        return "";
+    return persona + n + 1 + (persona[n + 1] == ' ');
 }
 
 int cli_user_index(const cli_ctx *ctx, const vc_dataset *ds, const char *id,

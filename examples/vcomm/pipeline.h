@@ -34,6 +34,15 @@ int cli_pipeline_open(cli_ctx *ctx, cli_pipeline *p, cli_stage stage,
                       bool synth_default);
 void cli_pipeline_close(cli_pipeline *p);
 
+/** A user's global segment (its strongest global membership), or
+ *  UINT32_MAX when it has none. */
+uint32_t cli_user_segment(const vc_communities *cm, size_t user);
+
+/** A persona ("212 users (23%), 61% women; Drama") split into its size
+ *  part (the first *size_len bytes) and the traits after it (returned;
+ *  "" when there are none). */
+const char *cli_persona_traits(const char *persona, size_t *size_len);
+
 /** Index of an external user / item id (exit 2 naming it when unknown). */
 int cli_user_index(const cli_ctx *ctx, const vc_dataset *ds, const char *id,
                    size_t *index);

@@ -118,28 +118,6 @@ static void report_free(report *r)
     free(r->index);
 }
 
-/* Each user's nearest global segment (the strongest global membership). */
-static vc_status find_segments(report *r)
-{
-    const vc_communities *cm = r->p->cm;
-    size_t cap = vc_communities_count(cm);
-    uint32_t *comms = malloc((cap ? cap : 1) * sizeof *comms);
-    if (!comms)
-        return VC_ERR_NOMEM;
-    for (size_t u = 0; u < r->nusers; u++) {
-        size_t count = 0;
-        r->seg[u] = UINT32_MAX;
-        vc_user_communities(cm, u, comms, NULL, cap, &count);
-        for (size_t j = 0; j < count && j < cap; j++)
-            if (comms[j] < r->nseg) {
-                r->seg[u] = comms[j];
-                break;
-            }
-    }
-    free(comms);
-    return VC_OK;
-}
-
 typedef struct ranked { size_t i; double v; } ranked;
 
 static int by_value_desc(const void *a, const void *b)
@@ -225,8 +203,10 @@ static vc_status gather(report *r)
             return VC_ERR_NOMEM;
         memcpy(r->seg_names[g], buf, strlen(buf) + 1);
     }
-    vc_status s = find_segments(r);
-    if (s == VC_OK && r->nusers)
+    for (size_t u = 0; u < r->nusers; u++)
+        r->seg[u] = cli_user_segment(cm, u);
+    vc_status s = VC_OK;
+    if (r->nusers)
         s = vc_portrait_project(r->p->pt, 2, r->ctx->opts, r->map, r->explained);
     if (s == VC_OK)
         s = preferences(r);
@@ -384,17 +364,13 @@ static void persona_card(const report *r, size_t g)
     fprintf(out, "<div class=\"card\" style=\"border-top-color:%s\">\n", r->seg_colours[g]);
     element(out, "h3", NULL, vc_community_name(cm, g));
     const char *persona = vc_community_persona(cm, g);
-    /* the persona starts with the size: "212 users (23%), ..." */
-    const char *rest = strchr(persona, ',');
-    const char *semi = strchr(persona, ';');
-    if (semi && (!rest || semi < rest))
-        rest = semi;
+    size_t size_len;
+    const char *traits = cli_persona_traits(persona, &size_len);
     char size[64];
-    snprintf(size, sizeof size, "%.*s", rest ? (int)(rest - persona) : (int)strlen(persona),
-             persona);
+    snprintf(size, sizeof size, "%.*s", (int)size_len, persona);
     element(out, "div", "class=\"size\"", size);
-    if (rest && rest[1])
-        element(out, "p", NULL, rest + 2);
+    if (*traits)
+        element(out, "p", NULL, traits);
     size_t ntags = vc_community_tag_count(cm, g);
     if (ntags) {
         fputs("<div>", out);
