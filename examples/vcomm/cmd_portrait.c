@@ -66,10 +66,8 @@ static void table_layer(const vc_portraits *pt, const float *row,
                 qsort(buf, m, sizeof *buf, by_value_desc);
             printf("  %-18s", g);
             for (size_t i = 0; i < m && i < 6; i++) {
-                char v[32];
                 vc_portraits_column(pt, buf[i].col, NULL, NULL, &n);
-                cli_format_double(buf[i].v, v, sizeof v);
-                printf(" %s=%.8s", n, v);
+                printf(" %s=%.4g", n, (double)buf[i].v);
             }
             printf("\n");
         }

@@ -54,11 +54,10 @@ static int run(cli_ctx *ctx)
         json_end_object(&w);
         json_finish(&w);
     } else {
-        fprintf(stderr, "vcomm synth: wrote %s: %zu users, %zu items, %zu ratings, "
-                        "%lld planted communities (users.dat, movies.dat, ratings.dat, "
-                        "truth.csv)\n",
-                out, vc_dataset_user_count(ds), vc_dataset_item_count(ds),
-                vc_dataset_event_count(ds), (long long)communities);
+        printf("wrote %s: %zu users, %zu items, %zu ratings, %lld planted communities "
+               "(users.dat, movies.dat, ratings.dat, truth.csv)\n",
+               out, vc_dataset_user_count(ds), vc_dataset_item_count(ds),
+               vc_dataset_event_count(ds), (long long)communities);
     }
     vc_dataset_free(ds);
     return CLI_OK;
