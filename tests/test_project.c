@@ -2,7 +2,8 @@
  * test_project.c - principal components (vc_pca, vc_portrait_project)
  * against cases computed by hand and against a slow reference in this file:
  * the explicit covariance matrix and its full cyclic Jacobi eigen
- * decomposition. Also signs, degenerate data, errors and cancellation.
+ * decomposition. Also signs, degenerate data, errors, cancellation and
+ * allocation failures.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -376,6 +377,64 @@ static void test_errors(void **state)
     assert_int_equal(vc_portrait_project(NULL, 2, NULL, proj, NULL), VC_ERR_INVALID);
 }
 
+/* ---- allocation failures ---------------------------------------------------- */
+
+static struct { long live, requests, fail_at; } fault;
+
+static void *f_malloc(size_t n, void *ud)
+{
+    (void)ud;
+    if (++fault.requests == fault.fail_at)
+        return NULL;
+    void *p = malloc(n);
+    fault.live += p != NULL;
+    return p;
+}
+
+static void *f_realloc(void *p, size_t n, void *ud)
+{
+    (void)ud;
+    if (++fault.requests == fault.fail_at)
+        return NULL;
+    return realloc(p, n);
+}
+
+static void f_free(void *p, void *ud)
+{
+    (void)ud;
+    fault.live -= p != NULL;
+    free(p);
+}
+
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    const size_t n = 50, d = 6;
+    float *x = planted(n, d, d, 3);
+    float proj[100], want[100];
+    assert_int_equal(vc_pca(x, n, d, d, 2, NULL, want, NULL, NULL, NULL), VC_OK);
+    assert_int_equal(vc_set_allocator(f_malloc, f_realloc, f_free, NULL), VC_OK);
+    long k = 1;
+    for (;; k++) { /* allocation k fails, until the call makes fewer */
+        fault.live = fault.requests = 0;
+        fault.fail_at = k;
+        for (size_t i = 0; i < 100; i++)
+            proj[i] = 42;
+        vc_status s = vc_pca(x, n, d, d, 2, NULL, proj, NULL, NULL, NULL);
+        assert_int_equal(fault.live, 0);
+        if (s == VC_OK) {
+            assert_memory_equal(proj, want, sizeof want);
+            break;
+        }
+        assert_int_equal(s, VC_ERR_NOMEM);
+        for (size_t i = 0; i < 100; i++)
+            assert_true(proj[i] == 42);
+    }
+    assert_int_equal(vc_set_allocator(NULL, NULL, NULL, NULL), VC_OK);
+    assert_true(k > 5); /* the failures were met */
+    free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -386,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_portrait_project),
         cmocka_unit_test(test_degenerate),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
