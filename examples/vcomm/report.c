@@ -65,9 +65,7 @@ static void element(FILE *out, const char *tag, const char *attrs, const char *s
 /* 1234567 -> "1,234,567" */
 static void thousands(size_t v, char *buf, size_t size)
 {
-    tick_label((double)v, 1, buf, size);
-    if (v < 10000) /* tick_label groups from 10,000 */
-        snprintf(buf, size, "%zu", v);
+    group_digits((double)v, buf, size);
 }
 
 static void fact(FILE *out, const char *value, const char *what)

@@ -166,6 +166,21 @@ void nice_ticks(double lo, double hi, int target, double *first,
     *last = ceil(hi / s - 1e-9) * s;
 }
 
+void group_digits(double v, char *buf, size_t size)
+{
+    char digits[32];
+    snprintf(digits, sizeof digits, "%.0f", fabs(v));
+    size_t n = strlen(digits), o = 0;
+    if (v <= -0.5 && o + 1 < size)
+        buf[o++] = '-';
+    for (size_t i = 0; i < n && o + 2 < size; i++) {
+        buf[o++] = digits[i];
+        if ((n - i - 1) % 3 == 0 && i + 1 < n)
+            buf[o++] = ',';
+    }
+    buf[o] = '\0';
+}
+
 void tick_label(double v, double step, char *buf, size_t size)
 {
     int decimals = 0;
@@ -174,21 +189,10 @@ void tick_label(double v, double step, char *buf, size_t size)
         decimals++;
     if (fabs(v) < step * 1e-6)
         v = 0;
-    if (decimals == 0 && fabs(v) >= 10000) {
-        char digits[32];
-        snprintf(digits, sizeof digits, "%.0f", fabs(v));
-        size_t n = strlen(digits), o = 0;
-        if (v < 0 && o + 1 < size)
-            buf[o++] = '-';
-        for (size_t i = 0; i < n && o + 2 < size; i++) {
-            buf[o++] = digits[i];
-            if ((n - i - 1) % 3 == 0 && i + 1 < n)
-                buf[o++] = ',';
-        }
-        buf[o] = '\0';
-        return;
-    }
-    snprintf(buf, size, "%.*f", decimals, v);
+    if (decimals == 0 && fabs(v) >= 10000)
+        group_digits(v, buf, size);
+    else
+        snprintf(buf, size, "%.*f", decimals, v);
 }
 
 const char *palette(size_t i)

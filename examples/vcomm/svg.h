@@ -48,7 +48,9 @@ void svg_line(FILE *out, double x1, double y1, double x2, double y2,
  * *last are multiples of *step covering [lo, hi]. */
 void nice_ticks(double lo, double hi, int target, double *first,
                 double *last, double *step);
-/* A tick value as short text ("0.25", "1,200", "-3"). */
+/* A whole number with thousands separators ("1,536"). */
+void group_digits(double v, char *buf, size_t size);
+/* A tick value as short text ("0.25", "2000", "15,000", "-3"). */
 void tick_label(double v, double step, char *buf, size_t size);
 
 /* Categorical colour i (cycles after 12), "#rrggbb". */
