@@ -5,7 +5,7 @@
  *
  * Method: the covariance matrix C (d x d, double, divisor n - 1) from the
  * centred rows; then subspace iteration on C with p = min(d, dims + 4)
- * vectors: Z = C Q, Rayleigh-Ritz on the p x p matrix Q'Z (cyclic Jacobi),
+ * vectors: Z = C Q, Rayleigh-Ritz on the p x p matrix Q'Z (eigen.c),
  * Q = Gram-Schmidt(Z W), until every wanted Ritz pair has a residual
  * |C v - t v| <= 1e-10 * t_max (or MAX_ITER iterations). The start vectors
  * come from a fixed RNG stream, so results are deterministic and do not
@@ -22,52 +22,6 @@
 #define TOL 1e-10
 #define START_SEED 0x5ca1ab1eULL
 #define ROWS_PER_REPORT 1024
-
-/* Cyclic Jacobi on the symmetric p x p matrix a (destroyed): eigenvalues
- * into ev, eigenvectors as the columns of w (row-major p x p). */
-static void jacobi_small(double *a, size_t p, double *ev, double *w)
-{
-    for (size_t i = 0; i < p; i++)
-        for (size_t j = 0; j < p; j++)
-            w[i * p + j] = i == j;
-    for (int sweep = 0; sweep < 100; sweep++) {
-        double off = 0, diag = 0;
-        for (size_t i = 0; i < p; i++) {
-            diag += a[i * p + i] * a[i * p + i];
-            for (size_t j = i + 1; j < p; j++)
-                off += a[i * p + j] * a[i * p + j];
-        }
-        if (off <= 1e-30 * diag || off == 0)
-            break;
-        for (size_t i = 0; i < p; i++)
-            for (size_t j = i + 1; j < p; j++) {
-                double aij = a[i * p + j];
-                if (aij == 0)
-                    continue;
-                double theta = (a[j * p + j] - a[i * p + i]) / (2 * aij);
-                double t = (theta >= 0 ? 1.0 : -1.0) /
-                           (fabs(theta) + sqrt(theta * theta + 1));
-                double c = 1 / sqrt(t * t + 1), s = t * c;
-                for (size_t k = 0; k < p; k++) { /* columns i, j */
-                    double x = a[k * p + i], y = a[k * p + j];
-                    a[k * p + i] = c * x - s * y;
-                    a[k * p + j] = s * x + c * y;
-                }
-                for (size_t k = 0; k < p; k++) { /* rows i, j */
-                    double x = a[i * p + k], y = a[j * p + k];
-                    a[i * p + k] = c * x - s * y;
-                    a[j * p + k] = s * x + c * y;
-                }
-                for (size_t k = 0; k < p; k++) {
-                    double x = w[k * p + i], y = w[k * p + j];
-                    w[k * p + i] = c * x - s * y;
-                    w[k * p + j] = s * x + c * y;
-                }
-            }
-    }
-    for (size_t i = 0; i < p; i++)
-        ev[i] = a[i * p + i];
-}
 
 /* Sort eigenpairs by eigenvalue, largest first (stable selection sort on
  * the p columns of w). */
@@ -269,7 +223,10 @@ static vc_status subspace_iteration(pca_work *k)
                          k->q[j * d + t] * k->z[i * d + t];
                 k->h[i * p + j] = k->h[j * p + i] = s / 2;
             }
-        jacobi_small(k->h, p, k->theta, k->w);
+        double norm = 0; /* rotations keep the Frobenius norm */
+        for (size_t i = 0; i < p * p; i++)
+            norm += k->h[i] * k->h[i];
+        vci_jacobi_eigen(k->h, p, k->theta, k->w, 1e-30 * norm);
         sort_pairs(k->theta, k->w, p);
         times_w(k, k->q, k->v);
         times_w(k, k->z, k->cv);
