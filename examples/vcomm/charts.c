@@ -26,30 +26,24 @@ static double at(const scale *s, double v)
     return s->p0 + (v - s->lo) / (s->hi - s->lo) * (s->p1 - s->p0);
 }
 
-/* Grid lines and tick labels of a vertical value axis (values along y)
- * from x0 to x1. */
-static void value_axis_y(FILE *out, const scale *y, double step, double x0,
-                         double x1)
+/* Grid lines and tick labels of a value axis: values along y (vertical,
+ * grid from `from` to `to` in x, labels left of `from`) or along x (grid
+ * from `from` to `to` in y, labels below `to`). */
+static void value_axis(FILE *out, const scale *sc, double step, double from,
+                       double to, bool along_y)
 {
     char buf[32];
-    for (double v = y->lo; v <= y->hi + step * 1e-6; v += step) {
-        double py = at(y, v);
-        svg_line(out, x0, py, x1, py, fabs(v) < step * 1e-6 ? "ax" : "grid");
+    for (double v = sc->lo; v <= sc->hi + step * 1e-6; v += step) {
+        double p = at(sc, v);
+        const char *cls = fabs(v) < step * 1e-6 ? "ax" : "grid";
         tick_label(v, step, buf, sizeof buf);
-        svg_text(out, x0 - 6, py + 4, ANCHOR_END, "tick", 0, buf, 0);
-    }
-}
-
-/* The same along x, from y0 (top) to y1 (bottom), labels below y1. */
-static void value_axis_x(FILE *out, const scale *x, double step, double y0,
-                         double y1)
-{
-    char buf[32];
-    for (double v = x->lo; v <= x->hi + step * 1e-6; v += step) {
-        double px = at(x, v);
-        svg_line(out, px, y0, px, y1, fabs(v) < step * 1e-6 ? "ax" : "grid");
-        tick_label(v, step, buf, sizeof buf);
-        svg_text(out, px, y1 + 16, ANCHOR_MIDDLE, "tick", 0, buf, 0);
+        if (along_y) {
+            svg_line(out, from, p, to, p, cls);
+            svg_text(out, from - 6, p + 4, ANCHOR_END, "tick", 0, buf, 0);
+        } else {
+            svg_line(out, p, from, p, to, cls);
+            svg_text(out, p, to + 16, ANCHOR_MIDDLE, "tick", 0, buf, 0);
+        }
     }
 }
 
@@ -116,8 +110,8 @@ size_t chart_scatter(FILE *out, const scatter_spec *sp)
     nice_ticks(xlo, xhi, 8, &xf, &xl, &xs);
     nice_ticks(ylo, yhi, 8, &yf, &yl, &ys);
     scale x = {xf, xl, left, right}, y = {yf, yl, bottom, top};
-    value_axis_y(out, &y, ys, left, right);
-    value_axis_x(out, &x, xs, top, bottom);
+    value_axis(out, &y, ys, left, right, true);
+    value_axis(out, &x, xs, top, bottom, false);
     svg_text(out, (left + right) / 2, bottom + 40, ANCHOR_MIDDLE, "axl", 0, sp->xlabel, 0);
     svg_text(out, 18, (top + bottom) / 2, ANCHOR_MIDDLE, "axl", -90, sp->ylabel, 0);
 
@@ -180,7 +174,7 @@ void chart_hbars(FILE *out, const hbar_spec *sp)
     nice_ticks(0, vmax, 6, &first, &last, &step);
     scale x = {0, last, left, right};
     svg_begin(out, WIDTH, height, sp->label);
-    value_axis_x(out, &x, step, top, bottom);
+    value_axis(out, &x, step, top, bottom, false);
     for (size_t i = 0; i < sp->n; i++) {
         double y = top + row * (double)i;
         svg_rect(out, left, y + 5, at(&x, sp->values[i]) - left, row - 10,
@@ -268,7 +262,7 @@ void chart_grouped_bars(FILE *out, const groupbar_spec *sp)
     nice_ticks(0, vmax * 1.08, 6, &first, &last, &step);
     scale y = {0, last, bottom, top};
     svg_begin(out, WIDTH, height, sp->label);
-    value_axis_y(out, &y, step, left, right);
+    value_axis(out, &y, step, left, right, true);
     svg_text(out, 18, (top + bottom) / 2, ANCHOR_MIDDLE, "axl", -90, sp->ylabel, 0);
     double gw = (right - left) / (double)(sp->groups ? sp->groups : 1);
     double bw = gw * 0.8 / (double)(sp->series ? sp->series : 1);

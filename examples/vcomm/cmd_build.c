@@ -17,29 +17,10 @@ static int run(cli_ctx *ctx)
         return rc;
     vc_status s = vc_model_save(p.cm, out, ctx->opts);
     cli_progress_clear();
-    if (s != VC_OK) {
+    if (s != VC_OK)
         rc = cli_library_error(ctx, s);
-    } else if (ctx->json) {
-        json_writer w;
-        json_init(&w, stdout);
-        json_begin_object(&w);
-        json_key(&w, "out");
-        json_string(&w, out);
-        json_key(&w, "users");
-        json_uint(&w, vc_dataset_user_count(p.ds));
-        json_key(&w, "items");
-        json_uint(&w, vc_dataset_item_count(p.ds));
-        json_key(&w, "events");
-        json_uint(&w, vc_dataset_event_count(p.ds));
-        json_key(&w, "communities");
-        json_uint(&w, vc_communities_count(p.cm));
-        json_end_object(&w);
-        json_finish(&w);
-    } else {
-        printf("wrote %s: %zu users, %zu items, %zu events, %zu communities\n", out,
-               vc_dataset_user_count(p.ds), vc_dataset_item_count(p.ds),
-               vc_dataset_event_count(p.ds), vc_communities_count(p.cm));
-    }
+    else
+        cli_print_written(ctx, out, p.ds, vc_communities_count(p.cm), "communities");
     cli_pipeline_close(&p);
     return rc;
 }

@@ -5,7 +5,7 @@
  * The flags set the synth.* options and seed. JSON: {"out", "users",
  * "items", "events", "communities"}.
  */
-#include "cli.h"
+#include "pipeline.h"
 
 /* --flag VALUE -> option NAME */
 static const struct { const char *flag, *option; } sizes[] = {
@@ -37,28 +37,8 @@ static int run(cli_ctx *ctx)
     }
     int64_t communities = 0;
     vc_options_get_int(ctx->opts, "synth.communities", &communities);
-    if (ctx->json) {
-        json_writer w;
-        json_init(&w, stdout);
-        json_begin_object(&w);
-        json_key(&w, "out");
-        json_string(&w, out);
-        json_key(&w, "users");
-        json_uint(&w, vc_dataset_user_count(ds));
-        json_key(&w, "items");
-        json_uint(&w, vc_dataset_item_count(ds));
-        json_key(&w, "events");
-        json_uint(&w, vc_dataset_event_count(ds));
-        json_key(&w, "communities");
-        json_int(&w, communities);
-        json_end_object(&w);
-        json_finish(&w);
-    } else {
-        printf("wrote %s: %zu users, %zu items, %zu ratings, %lld planted communities "
-               "(users.dat, movies.dat, ratings.dat, truth.csv)\n",
-               out, vc_dataset_user_count(ds), vc_dataset_item_count(ds),
-               vc_dataset_event_count(ds), (long long)communities);
-    }
+    cli_print_written(ctx, out, ds, (size_t)communities,
+                      "planted communities (users.dat, movies.dat, ratings.dat, truth.csv)");
     vc_dataset_free(ds);
     return CLI_OK;
 }

@@ -60,6 +60,37 @@ void cli_pipeline_close(cli_pipeline *p)
     memset(p, 0, sizeof *p);
 }
 
+void cli_json_counts(json_writer *w, const vc_dataset *ds)
+{
+    json_key(w, "users");
+    json_uint(w, vc_dataset_user_count(ds));
+    json_key(w, "items");
+    json_uint(w, vc_dataset_item_count(ds));
+    json_key(w, "events");
+    json_uint(w, vc_dataset_event_count(ds));
+}
+
+void cli_print_written(const cli_ctx *ctx, const char *out, const vc_dataset *ds,
+                       size_t communities, const char *communities_text)
+{
+    if (!ctx->json) {
+        printf("wrote %s: %zu users, %zu items, %zu events, %zu %s\n", out,
+               vc_dataset_user_count(ds), vc_dataset_item_count(ds),
+               vc_dataset_event_count(ds), communities, communities_text);
+        return;
+    }
+    json_writer w;
+    json_init(&w, stdout);
+    json_begin_object(&w);
+    json_key(&w, "out");
+    json_string(&w, out);
+    cli_json_counts(&w, ds);
+    json_key(&w, "communities");
+    json_uint(&w, communities);
+    json_end_object(&w);
+    json_finish(&w);
+}
+
 uint32_t cli_user_segment(const vc_communities *cm, size_t user)
 {
     size_t count = 0, nglobal = vc_communities_global_count(cm);
