@@ -663,6 +663,46 @@ VC_API vc_status vc_score_ari(const uint32_t *a, const uint32_t *b, size_t n,
 VC_API vc_status vc_score_nmi(const uint32_t *a, const uint32_t *b, size_t n,
                               double *out);
 /** @} */
+
+/**
+ * @name Principal component analysis
+ * The directions of largest variance of any backend's float vectors, and
+ * the points' coordinates along them (a 2-D map of n points for dims = 2).
+ * @{ */
+
+/**
+ * Principal components of n points of dimension d: the eigenvectors of the
+ * covariance matrix (divisor n - 1, as scikit-learn's explained_variance_)
+ * with the dims largest eigenvalues, largest first, found by subspace
+ * iteration with Gram-Schmidt and Rayleigh-Ritz on the covariance (in
+ * double). Each component's largest coordinate is positive (the first of
+ * equal ones), so the signs are reproducible.
+ *
+ * @param x          n rows of d floats, row r at x + r * stride (stride >=
+ *                   d, in floats); not retained.
+ * @param dims       number of components, 1 .. d.
+ * @param opts       progress (stage "project"); NULL for defaults. Results
+ *                   do not depend on seed or threads.
+ * @param[out] projected   n * dims floats: (x_r - mean) . component_j at
+ *                         projected[r * dims + j], or NULL.
+ * @param[out] components  dims * d floats, row j the unit vector of
+ *                         component j, or NULL.
+ * @param[out] variance    dims doubles: the variance along each component
+ *                         (its eigenvalue), or NULL.
+ * @param[out] explained   dims doubles: each component's share of the total
+ *                         variance, in [0, 1], or NULL.
+ * @return VC_OK; VC_ERR_INVALID (NULL x, n = 0, d = 0, stride < d, dims not
+ *         in 1..d); VC_ERR_RANGE (non-finite value, named by row and
+ *         column); VC_ERR_NOMEM (memory grows as d * d); VC_ERR_CANCELLED.
+ *         Outputs untouched on error.
+ * Cost O(n d^2) plus O(d^2 dims) per iteration. Deterministic and
+ * thread-safe on a shared x.
+ */
+VC_API vc_status vc_pca(const float *x, size_t n, size_t d, size_t stride,
+                        size_t dims, const vc_options *opts, float *projected,
+                        float *components, double *variance,
+                        double *explained);
+/** @} */
 /** @} */
 
 
@@ -713,6 +753,25 @@ VC_API vc_status vc_portraits_row(const vc_portraits *pt, size_t user,
  *  cluster). */
 VC_API vc_status vc_portraits_features(const vc_portraits *pt, size_t user,
                                        float *out, size_t cap);
+
+/**
+ * The community map: every user's portrait projected onto its first dims
+ * principal components (vc_pca over the standardised, weighted features of
+ * vc_portraits_features(), the space communities are clustered in).
+ * @param dims       1 .. vc_portraits_column_count() coordinates per user
+ *                   (2 for a map).
+ * @param opts       progress (stage "project"); NULL for defaults.
+ * @param[out] out   vc_portraits_user_count() * dims floats, caller-
+ *                   allocated: user u's coordinates at out[u * dims ..].
+ * @param[out] explained  dims shares of the total variance, or NULL.
+ * @return VC_OK, VC_ERR_INVALID (NULL, no user, dims out of range),
+ *         VC_ERR_NOMEM, VC_ERR_CANCELLED. Outputs untouched on error.
+ * Deterministic (independent of seed and threads); thread-safe on shared
+ * portraits.
+ */
+VC_API vc_status vc_portrait_project(const vc_portraits *pt, size_t dims,
+                                     const vc_options *opts, float *out,
+                                     double *explained);
 
 /** Number of tags of a user (0 when out of range). */
 VC_API size_t vc_portraits_tag_count(const vc_portraits *pt, size_t user);

@@ -3,7 +3,9 @@
  * table type, parsed arguments, exit codes, JSON output and progress.
  *
  * Exit codes (../shared/CLI.md): 0 success, 1 usage error, 2 data or model
- * error (message from the library on stderr, naming file and line).
+ * error (message from the library on stderr, naming file and line); 130
+ * (128 + SIGINT, as a shell reports a process Ctrl-C ended) when Ctrl-C
+ * cancelled the work.
  */
 #ifndef VCOMM_CLI_H
 #define VCOMM_CLI_H
@@ -14,7 +16,7 @@
 
 #include "vcomm.h"
 
-enum { CLI_OK = 0, CLI_USAGE = 1, CLI_DATA = 2 };
+enum { CLI_OK = 0, CLI_USAGE = 1, CLI_DATA = 2, CLI_CANCELLED = 130 };
 
 /* A flag of a subcommand. arg NULL means a switch without value. */
 typedef struct cli_flag {
@@ -75,11 +77,22 @@ int cli_usage_error(const cli_ctx *ctx, const char *fmt, ...)
     ;
 int cli_library_error(const cli_ctx *ctx, vc_status status);
 /* The exit code for a failed library call: option problems are usage
- * errors (1), everything else data or model errors (2). */
+ * errors (1), cancellation CLI_CANCELLED, everything else data or model
+ * errors (2). */
 int cli_exit_code(vc_status status);
 
-/* The progress callback for ctx->opts (a bar on stderr). */
-int cli_progress_bar(const char *stage, double fraction, void *userdata);
+/* ---- progress bars and Ctrl-C (progress.c) ------------------------------- */
+
+/* Install the progress callback in ctx->opts (bars on stderr when it is a
+ * terminal) and the SIGINT handler that makes it cancel; sets
+ * ctx->progress. */
+void cli_progress_start(cli_ctx *ctx);
+/* Clear the bar, remove the callback, restore SIGINT. */
+void cli_progress_stop(cli_ctx *ctx);
+/* Clear the bar line before writing to the terminal (no-op without one). */
+void cli_progress_clear(void);
+/* Ctrl-C was pressed. */
+bool cli_interrupted(void);
 
 /* ---- JSON writer (json.c) ------------------------------------------------ */
 

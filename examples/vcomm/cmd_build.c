@@ -1,7 +1,8 @@
 /*
  * cmd_build.c - `vcomm build --data PATH --out MODEL`: load, build
  * portraits and communities, and save everything serving needs as one
- * model file (docs/model-format.md).
+ * model file (docs/model-format.md). JSON: {"out", "users", "items",
+ * "events", "communities"}.
  */
 #include "pipeline.h"
 
@@ -15,12 +16,11 @@ static int run(cli_ctx *ctx)
     if (rc != CLI_OK)
         return rc;
     vc_status s = vc_model_save(p.cm, out, ctx->opts);
+    cli_progress_clear();
     if (s != VC_OK)
         rc = cli_library_error(ctx, s);
-    else if (!ctx->json)
-        printf("wrote %s: %zu users, %zu items, %zu events, %zu communities\n", out,
-               vc_dataset_user_count(p.ds), vc_dataset_item_count(p.ds),
-               vc_dataset_event_count(p.ds), vc_communities_count(p.cm));
+    else
+        cli_print_written(ctx, out, p.ds, vc_communities_count(p.cm), "communities");
     cli_pipeline_close(&p);
     return rc;
 }
@@ -30,6 +30,6 @@ static const cli_flag flags[] = {
 
 const cli_command cmd_build = {
     "build", "build portraits and communities and write a model file",
-    "vcomm build --data PATH --out MODEL",
+    "vcomm build --data PATH --out MODEL [--json]",
     "vcomm build --data ../shared/data/ml-100k --out ml100k.vcm",
-    CLI_TAKES_DATA, flags, run};
+    CLI_TAKES_DATA | CLI_TAKES_JSON, flags, run};

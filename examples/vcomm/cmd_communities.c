@@ -153,7 +153,7 @@ static const cli_flag flags[] = {
 
 const cli_command cmd_communities = {
     "communities", "global segments or the sub-communities of a topic",
-    "vcomm communities --data PATH [--topic NAME] [--k K] "
+    "vcomm communities (--data PATH | --model FILE) [--topic NAME] [--k K] "
     "[--assignments FILE.csv] [--json]",
     "vcomm communities --data ../shared/data/ml-100k --topic Drama --k 4",
     CLI_TAKES_DATA | CLI_TAKES_MODEL | CLI_TAKES_JSON, flags, run};

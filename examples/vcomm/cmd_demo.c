@@ -1,10 +1,13 @@
 /*
  * cmd_demo.c - `vcomm demo`: the end-to-end tour on the built-in synthetic
- * data (or --data PATH): data set stats, communities with personas, three
- * users' portraits and recommendations with reasons, a targeting list, and
- * an evaluation against the baselines. With --json the same as one
- * document.
+ * data (or --data PATH): data set stats, communities with personas, a
+ * typical member of each of the three largest segments with their tags,
+ * communities and recommendations with reasons, a targeting list, and an
+ * evaluation against the baselines with a one-line verdict. With --json
+ * the same as one document.
  */
+#include <stdlib.h>
+
 #include "pipeline.h"
 
 static void section(const cli_ctx *ctx, const char *title)
@@ -72,71 +75,118 @@ static void communities(const cli_ctx *ctx, json_writer *w,
         json_end_array(w);
 }
 
-static void user_tour(const cli_ctx *ctx, json_writer *w, const cli_pipeline *p,
-                      size_t u)
+enum { TOUR_TOPICS = 3, TOUR_RECS = 5 };
+
+/* A user's global segment and strongest topic communities (up to
+ * TOUR_TOPICS; *ntopics receives how many topic communities there are). */
+static size_t user_topics(const vc_communities *cm, size_t u, uint32_t *topics,
+                          size_t *ntopics)
 {
-    const char *id = vc_dataset_user_id(p->ds, u);
-    uint32_t comms[4];
-    float str[4];
-    size_t nc = 0;
-    vc_user_communities(p->cm, u, comms, str, 4, &nc);
-    nc = nc < 4 ? nc : 4;
-    vc_recs *r = NULL;
-    vc_recommend(&r, p->cm, u, 5, NULL, 0, ctx->opts);
-    if (ctx->json) {
+    size_t count = 0, n = 0, nglobal = vc_communities_global_count(cm);
+    vc_user_communities(cm, u, NULL, NULL, 0, &count);
+    uint32_t *all = malloc((count ? count : 1) * sizeof *all);
+    *ntopics = 0;
+    if (all && vc_user_communities(cm, u, all, NULL, count, &count) == VC_OK)
+        for (size_t j = 0; j < count; j++)
+            if (all[j] >= nglobal) {
+                ++*ntopics;
+                if (n < TOUR_TOPICS)
+                    topics[n++] = all[j];
+            }
+    free(all);
+    return n;
+}
+
+static void tour_json(json_writer *w, const cli_pipeline *p, size_t u, uint32_t seg,
+                      const uint32_t *topics, size_t nt, const vc_recs *r)
+{
+    json_begin_object(w);
+    json_key(w, "user");
+    json_string(w, vc_dataset_user_id(p->ds, u));
+    json_key(w, "tags");
+    json_begin_array(w);
+    for (size_t k = 0; k < vc_portraits_tag_count(p->pt, u); k++) {
+        const char *tag;
+        vc_portraits_tag(p->pt, u, k, &tag, NULL);
+        json_string(w, tag);
+    }
+    json_end_array(w);
+    json_key(w, "segment");
+    json_string(w, seg == UINT32_MAX ? NULL : vc_community_name(p->cm, seg));
+    json_key(w, "communities");
+    json_begin_array(w);
+    for (size_t j = 0; j < nt; j++)
+        json_string(w, vc_community_name(p->cm, topics[j]));
+    json_end_array(w);
+    json_key(w, "recommendations");
+    json_begin_array(w);
+    for (size_t k = 0; k < vc_recs_count(r); k++) {
+        size_t item;
+        const char *reason;
+        vc_recs_get(r, k, &item, NULL, &reason);
+        const char *title = vc_dataset_item_title(p->ds, item);
         json_begin_object(w);
-        json_key(w, "user");
-        json_string(w, id);
-        json_key(w, "tags");
-        json_begin_array(w);
-        for (size_t k = 0; k < vc_portraits_tag_count(p->pt, u); k++) {
-            const char *tag;
-            vc_portraits_tag(p->pt, u, k, &tag, NULL);
-            json_string(w, tag);
-        }
-        json_end_array(w);
-        json_key(w, "communities");
-        json_begin_array(w);
-        for (size_t j = 0; j < nc; j++)
-            json_string(w, vc_community_name(p->cm, comms[j]));
-        json_end_array(w);
-        json_key(w, "recommendations");
-        json_begin_array(w);
-    } else {
-        printf("\nuser %s  tags:", id);
-        for (size_t k = 0; k < vc_portraits_tag_count(p->pt, u); k++) {
-            const char *tag;
-            vc_portraits_tag(p->pt, u, k, &tag, NULL);
-            printf("%s %s", k ? "," : "", tag);
-        }
-        printf("\n  communities:");
-        for (size_t j = 0; j < nc; j++)
-            printf("%s %s (%.2f)", j ? "," : "", vc_community_name(p->cm, comms[j]), str[j]);
+        json_key(w, "item");
+        json_string(w, title ? title : vc_dataset_item_id(p->ds, item));
+        json_key(w, "reason");
+        json_string(w, reason);
+        json_end_object(w);
+    }
+    json_end_array(w);
+    json_end_object(w);
+}
+
+/* user 1   tags: at risk, weekend, Comedy lover
+ *   segment 6      aged 50-55, region 3; Documentary and Comedy
+ *   also in        18 topic communities, strongest Documentary 6, War 1
+ *   recommended    1. Last Promise (1996)   popular in Documentary 6 ... */
+static void tour_text(const cli_pipeline *p, size_t u, uint32_t seg, const uint32_t *topics,
+                      size_t nt, size_t ntopics, const vc_recs *r)
+{
+    printf("\nuser %s   tags:", vc_dataset_user_id(p->ds, u));
+    for (size_t k = 0; k < vc_portraits_tag_count(p->pt, u); k++) {
+        const char *tag;
+        vc_portraits_tag(p->pt, u, k, &tag, NULL);
+        printf("%s %s", k ? "," : "", tag);
+    }
+    if (!vc_portraits_tag_count(p->pt, u))
+        printf(" (none)");
+    printf("\n");
+    if (seg != UINT32_MAX) {
+        size_t size_len;
+        const char *traits = cli_persona_traits(vc_community_persona(p->cm, seg), &size_len);
+        printf("  %-14s %s\n", vc_community_name(p->cm, seg), *traits ? traits : "-");
+    }
+    if (nt) {
+        printf("  %-14s %zu topic communit%s, strongest", "also in", ntopics,
+               ntopics == 1 ? "y" : "ies");
+        for (size_t j = 0; j < nt; j++)
+            printf("%s %s", j ? "," : "", vc_community_name(p->cm, topics[j]));
         printf("\n");
     }
     for (size_t k = 0; k < vc_recs_count(r); k++) {
         size_t item;
-        double score;
         const char *reason;
-        vc_recs_get(r, k, &item, &score, &reason);
+        vc_recs_get(r, k, &item, NULL, &reason);
         const char *title = vc_dataset_item_title(p->ds, item);
-        if (!title)
-            title = vc_dataset_item_id(p->ds, item);
-        if (ctx->json) {
-            json_begin_object(w);
-            json_key(w, "item");
-            json_string(w, title);
-            json_key(w, "reason");
-            json_string(w, reason);
-            json_end_object(w);
-        } else {
-            printf("  %zu. %-40.40s %s\n", k + 1, title, reason);
-        }
+        printf("  %-14s %zu. %-34.34s %s\n", k ? "" : "recommended", k + 1,
+               title ? title : vc_dataset_item_id(p->ds, item), reason);
     }
-    if (ctx->json) {
-        json_end_array(w);
-        json_end_object(w);
-    }
+}
+
+static void user_tour(const cli_ctx *ctx, json_writer *w, const cli_pipeline *p,
+                      size_t u)
+{
+    uint32_t topics[TOUR_TOPICS];
+    size_t ntopics;
+    size_t nt = user_topics(p->cm, u, topics, &ntopics);
+    uint32_t seg = cli_user_segment(p->cm, u);
+    vc_recs *r = NULL;
+    vc_recommend(&r, p->cm, u, TOUR_RECS, NULL, 0, ctx->opts);
+    if (ctx->json)
+        tour_json(w, p, u, seg, topics, nt, r);
+    else
+        tour_text(p, u, seg, topics, nt, ntopics, r);
     vc_recs_free(r);
 }
 
@@ -177,18 +227,54 @@ static void targeting(const cli_ctx *ctx, json_writer *w, const cli_pipeline *p)
     vc_recs_free(r);
 }
 
+static double metric_of(const vc_eval *ev, const char *method, const char *metric)
+{
+    for (size_t m = 0; m < vc_eval_method_count(ev); m++)
+        if (strcmp(vc_eval_method_name(ev, m), method) == 0) {
+            double v = 0;
+            vc_eval_metric(ev, m, metric, &v);
+            return v;
+        }
+    return 0;
+}
+
+/* "community recommender: 3.4x popularity's ndcg; 0.87x user-knn's, at
+ * 6.1x its speed" */
+static void verdict(const vc_eval *ev)
+{
+    double c = metric_of(ev, "community", "ndcg"), pop = metric_of(ev, "popularity", "ndcg");
+    double knn = metric_of(ev, "user-knn", "ndcg");
+    double cus = metric_of(ev, "community", "query_us"), kus = metric_of(ev, "user-knn", "query_us");
+    if (!(c > 0 && pop > 0 && knn > 0 && cus > 0))
+        return;
+    printf("  the community recommender scores %.1fx popularity's ndcg and %.2fx user-knn's, "
+           "answering %.1fx as fast\n", c / pop, c / knn, kus / cus);
+}
+
 static int evaluation(const cli_ctx *ctx, json_writer *w, const vc_dataset *ds)
 {
     vc_eval *ev;
     vc_status s = vc_eval_run(&ev, ds, ctx->opts);
+    cli_progress_clear();
     if (s != VC_OK)
         return cli_library_error(ctx, s);
     if (ctx->json) {
         json_key(w, "eval");
         json_begin_object(w);
     } else {
-        section(ctx, "does it pay off? (held-out evaluation, eval.split)");
-        printf("  %-12s %9s %9s %9s %9s\n", "method", "ndcg@10", "prec@10", "recall", "query_us");
+        const char *split;
+        int64_t k;
+        char title[160], nd[16], pr[16], re[16];
+        vc_options_get_string(ctx->opts, "eval.split", &split);
+        vc_options_get_int(ctx->opts, "eval.k", &k);
+        snprintf(title, sizeof title,
+                 "does it pay off? (held-out evaluation: split %s, %zu users)", split,
+                 vc_eval_user_count(ev));
+        section(ctx, title);
+        snprintf(nd, sizeof nd, "ndcg@%lld", (long long)k);
+        snprintf(pr, sizeof pr, "prec@%lld", (long long)k);
+        snprintf(re, sizeof re, "recall@%lld", (long long)k);
+        printf("  %-12s %9s %9s %9s %9s\n", "method", nd, pr, re, "query_us");
     }
     for (size_t m = 0; m < vc_eval_method_count(ev); m++) {
         double ndcg, prec, rec, us;
@@ -216,7 +302,9 @@ static int evaluation(const cli_ctx *ctx, json_writer *w, const vc_dataset *ds)
         json_double(w, vc_eval_target_lift(ev));
         json_end_object(w);
     } else {
-        printf("  targeting lift over random users: %.1fx\n", vc_eval_target_lift(ev));
+        verdict(ev);
+        printf("  targeting: the users picked for an item hold %.1fx its future users that "
+               "as many random users would\n", vc_eval_target_lift(ev));
     }
     vc_eval_free(ev);
     return CLI_OK;
@@ -241,11 +329,18 @@ static int run(cli_ctx *ctx)
         json_key(&w, "users");
         json_begin_array(&w);
     } else {
-        section(ctx, "three users: portrait tags, communities, recommendations");
+        section(ctx, "three users from the largest segments: tags, communities, "
+                     "recommendations");
     }
-    size_t nu = vc_dataset_user_count(p.ds);
-    for (size_t i = 0; i < 3 && i < nu; i++)
-        user_tour(ctx, &w, &p, i * nu / 3);
+    size_t nseg = vc_communities_global_count(p.cm);
+    for (size_t i = 0; i < 3 && nseg; i++) {
+        /* the strongest members of the largest segments, in turn */
+        uint32_t members[3];
+        size_t count = 0;
+        vc_community_members(p.cm, i % nseg, members, NULL, 3, &count);
+        if (i / nseg < count)
+            user_tour(ctx, &w, &p, members[i / nseg]);
+    }
     if (ctx->json)
         json_end_array(&w);
     targeting(ctx, &w, &p);

@@ -1,6 +1,7 @@
 /*
  * cmd_eval.c - `vcomm eval`: the community recommender against
- * popularity, user-kNN and item-kNN on a held-out split.
+ * popularity, user-kNN and item-kNN on a held-out split of the data set
+ * (--data, or the one a --model file holds).
  * JSON: {"split", "k", "users", "target_lift", "methods": {name: {metric:
  * value}}}.
  */
@@ -19,6 +20,7 @@ static int run(cli_ctx *ctx)
         return rc;
     vc_eval *ev;
     vc_status s = vc_eval_run(&ev, p.ds, ctx->opts);
+    cli_progress_clear();
     if (s != VC_OK) {
         rc = cli_library_error(ctx, s);
         cli_pipeline_close(&p);
@@ -87,6 +89,6 @@ static const cli_flag flags[] = {
 
 const cli_command cmd_eval = {
     "eval", "community recommender vs popularity and user-kNN",
-    "vcomm eval --data PATH [--split temporal:0.2] [--k 10] [--json]",
+    "vcomm eval (--data PATH | --model FILE) [--split temporal:0.2] [--k 10] [--json]",
     "vcomm eval --data ../shared/data/ml-100k --split temporal:0.2 --k 10",
-    CLI_TAKES_DATA | CLI_TAKES_JSON, flags, run};
+    CLI_TAKES_DATA | CLI_TAKES_MODEL | CLI_TAKES_JSON, flags, run};

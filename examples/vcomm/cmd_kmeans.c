@@ -255,7 +255,10 @@ static int run_kmeans(cli_ctx *ctx)
     vc_status s = vc_kmeans(m.x, n, d, d, ctx->opts, cent, labels, &inertia,
                             &iterations);
     double t_kmeans = now() - t1;
-    if (s != VC_OK) {
+    cli_progress_clear();
+    if (s == VC_ERR_CANCELLED) {
+        rc = cli_library_error(ctx, s);
+    } else if (s != VC_OK) {
         const char *msg = vc_last_error();
         fprintf(stderr, "vcomm kmeans: %s: %s\n", path, *msg ? msg : vc_status_str(s));
         rc = s == VC_ERR_OPTION ? CLI_USAGE : CLI_DATA; /* bad values are data */

@@ -16,8 +16,6 @@ static int not_yet(cli_ctx *ctx)
 #define END_FLAGS {NULL, NULL, NULL, NULL}
 
 
-static const cli_flag out_flags[] = {
-    {"--out", NULL, "FILE", "output file"}, END_FLAGS};
 static const cli_flag update_flags[] = {
     {"--events", NULL, "FILE", "new events in the data set's event format"},
     {"--out", NULL, "MODEL", "updated model file"},
@@ -27,9 +25,3 @@ const cli_command cmd_update = {
     "vcomm update --model MODEL --events FILE --out MODEL2",
     "vcomm update --model ml100k.vcm --events new.data --out ml100k-2.vcm",
     CLI_TAKES_MODEL, update_flags, not_yet};
-
-const cli_command cmd_report = {
-    "report", "self-contained HTML report with figures",
-    "vcomm report --data PATH --out FILE.html",
-    "vcomm report --data ../shared/data/ml-100k --out report.html",
-    CLI_TAKES_DATA, out_flags, not_yet};

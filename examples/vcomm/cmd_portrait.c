@@ -66,10 +66,8 @@ static void table_layer(const vc_portraits *pt, const float *row,
                 qsort(buf, m, sizeof *buf, by_value_desc);
             printf("  %-18s", g);
             for (size_t i = 0; i < m && i < 6; i++) {
-                char v[32];
                 vc_portraits_column(pt, buf[i].col, NULL, NULL, &n);
-                cli_format_double(buf[i].v, v, sizeof v);
-                printf(" %s=%.8s", n, v);
+                printf(" %s=%.4g", n, (double)buf[i].v);
             }
             printf("\n");
         }
@@ -161,6 +159,6 @@ static const cli_flag flags[] = {
 
 const cli_command cmd_portrait = {
     "portrait", "one user's three-layer portrait and tags",
-    "vcomm portrait --data PATH --user ID [--json]",
+    "vcomm portrait (--data PATH | --model FILE) --user ID [--json]",
     "vcomm portrait --data ../shared/data/ml-100k --user 196 --json",
     CLI_TAKES_DATA | CLI_TAKES_MODEL | CLI_TAKES_JSON, flags, run};

@@ -81,6 +81,7 @@ static int run(cli_ctx *ctx)
         rc = one_user(ctx, &p, id, (size_t)n);
     } else {
         vc_status s = vc_recommend_all_csv(p.cm, (size_t)n, out, ctx->opts);
+        cli_progress_clear();
         rc = s == VC_OK ? CLI_OK : cli_library_error(ctx, s);
         if (rc == CLI_OK && ctx->json) {
             json_writer w;
@@ -107,7 +108,8 @@ static const cli_flag flags[] = {
 
 const cli_command cmd_recommend = {
     "recommend", "top-n unseen items with scores and reasons",
-    "vcomm recommend --data PATH (--user ID | --all --out FILE.csv) [-n 10] "
+    "vcomm recommend (--data PATH | --model FILE) (--user ID | --all --out FILE.csv) "
+    "[-n 10] "
     "[--json]",
     "vcomm recommend --data ../shared/data/ml-100k --user 196 -n 5",
     CLI_TAKES_DATA | CLI_TAKES_MODEL | CLI_TAKES_JSON, flags, run};

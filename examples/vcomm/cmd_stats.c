@@ -100,12 +100,7 @@ static void print_json(const vc_dataset *ds, const cat_count *cats,
     char buf[64];
     json_init(&w, stdout);
     json_begin_object(&w);
-    json_key(&w, "users");
-    json_uint(&w, vc_dataset_user_count(ds));
-    json_key(&w, "items");
-    json_uint(&w, vc_dataset_item_count(ds));
-    json_key(&w, "events");
-    json_uint(&w, vc_dataset_event_count(ds));
+    cli_json_counts(&w, ds);
     json_key(&w, "format");
     json_string(&w, vc_dataset_format(ds));
     json_key(&w, "event_types");
@@ -241,6 +236,6 @@ static const cli_flag flags[] = {{NULL, NULL, NULL, NULL}};
 
 const cli_command cmd_stats = {
     "stats", "counts and summary of a data set",
-    "vcomm stats --data PATH [--json]",
+    "vcomm stats (--data PATH | --model FILE) [--json]",
     "vcomm stats --data ../shared/data/ml-100k --json",
     CLI_TAKES_DATA | CLI_TAKES_MODEL | CLI_TAKES_JSON, flags, run};

@@ -2,9 +2,10 @@
  * cmd_synth.c - `vcomm synth`: write MovieLens-1M-format files with planted
  * communities (users.dat, movies.dat, ratings.dat) and their labels
  * (truth.csv), the built-in default data of `vcomm demo` at any size.
- * The flags set the synth.* options and seed.
+ * The flags set the synth.* options and seed. JSON: {"out", "users",
+ * "items", "events", "communities"}.
  */
-#include "cli.h"
+#include "pipeline.h"
 
 /* --flag VALUE -> option NAME */
 static const struct { const char *flag, *option; } sizes[] = {
@@ -29,17 +30,15 @@ static int run(cli_ctx *ctx)
     vc_status s = vc_dataset_synthesize(&ds, ctx->opts);
     if (s == VC_OK)
         s = vc_dataset_write_ml1m(ds, out);
+    cli_progress_clear();
     if (s != VC_OK) {
         vc_dataset_free(ds);
         return cli_library_error(ctx, s);
     }
     int64_t communities = 0;
     vc_options_get_int(ctx->opts, "synth.communities", &communities);
-    fprintf(stderr, "vcomm synth: wrote %s: %zu users, %zu items, %zu ratings, "
-                    "%lld planted communities (users.dat, movies.dat, ratings.dat, "
-                    "truth.csv)\n",
-            out, vc_dataset_user_count(ds), vc_dataset_item_count(ds),
-            vc_dataset_event_count(ds), (long long)communities);
+    cli_print_written(ctx, out, ds, (size_t)communities,
+                      "planted communities (users.dat, movies.dat, ratings.dat, truth.csv)");
     vc_dataset_free(ds);
     return CLI_OK;
 }
@@ -56,5 +55,5 @@ static const cli_flag flags[] = {
 const cli_command cmd_synth = {
     "synth", "write MovieLens-1M-format data with planted communities",
     "vcomm synth --out DIR [--users N --items N --events-per-user N "
-    "--communities N --seed S]",
-    "vcomm synth --out /tmp/synth --users 10000 --seed 7", 0, flags, run};
+    "--communities N --seed S] [--json]",
+    "vcomm synth --out /tmp/synth --users 10000 --seed 7", CLI_TAKES_JSON, flags, run};

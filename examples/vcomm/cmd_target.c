@@ -79,6 +79,7 @@ static const cli_flag flags[] = {
 
 const cli_command cmd_target = {
     "target", "the users most likely to respond to an item or category",
-    "vcomm target --data PATH (--item ID | --category NAME) [-n 100] [--json]",
+    "vcomm target (--data PATH | --model FILE) (--item ID | --category NAME) [-n 100] "
+    "[--json]",
     "vcomm target --data ../shared/data/ml-100k --category Drama -n 20",
     CLI_TAKES_DATA | CLI_TAKES_MODEL | CLI_TAKES_JSON, flags, run};

@@ -7,7 +7,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -105,6 +104,8 @@ int cli_exit_code(vc_status status)
 {
     if (status == VC_OK)
         return CLI_OK;
+    if (status == VC_ERR_CANCELLED)
+        return CLI_CANCELLED;
     if (status == VC_ERR_OPTION || status == VC_ERR_RANGE ||
         status == VC_ERR_INVALID)
         return CLI_USAGE;
@@ -114,25 +115,12 @@ int cli_exit_code(vc_status status)
 int cli_library_error(const cli_ctx *ctx, vc_status status)
 {
     const char *msg = vc_last_error();
+    cli_progress_clear();
+    if (status == VC_ERR_CANCELLED)
+        msg = "cancelled";
     fprintf(stderr, "vcomm %s: %s\n", ctx && ctx->cmd ? ctx->cmd->name : "",
             *msg ? msg : vc_status_str(status));
     return cli_exit_code(status);
-}
-
-/* ---- progress bar --------------------------------------------------------- */
-
-int cli_progress_bar(const char *stage, double fraction, void *userdata)
-{
-    (void)userdata;
-    enum { WIDTH = 30 };
-    int filled = (int)(fraction * WIDTH + 0.5);
-    fprintf(stderr, "\r%-12.12s [", stage);
-    for (int i = 0; i < WIDTH; i++)
-        fputc(i < filled ? '#' : '.', stderr);
-    fprintf(stderr, "] %3d%%%s", (int)(fraction * 100 + 0.5),
-            fraction >= 1.0 ? "\n" : "");
-    fflush(stderr);
-    return 0;
 }
 
 /* ---- help ------------------------------------------------------------------ */
@@ -173,7 +161,8 @@ static void print_main_help(FILE *out)
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(out, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(out,
-            "\nExit codes: 0 success, 1 usage error, 2 data or model error.\n"
+            "\nExit codes: 0 success, 1 usage error, 2 data or model error, 130 "
+            "cancelled (Ctrl-C).\n"
             "Start with: vcomm demo\n");
 }
 
@@ -312,10 +301,9 @@ int main(int argc, char **argv)
             cli_has(&ctx, "--model")) {
             rc = cli_usage_error(&ctx, "give --data or --model, not both");
         } else {
-            ctx.progress = isatty(STDERR_FILENO) != 0;
-            if (ctx.progress)
-                vc_options_set_progress(ctx.opts, cli_progress_bar, NULL);
+            cli_progress_start(&ctx);
             rc = ctx.cmd->run(&ctx);
+            cli_progress_stop(&ctx);
         }
     }
     vc_options_free(ctx.opts);

@@ -1,6 +1,8 @@
 /*
  * pipeline.c - see pipeline.h.
  */
+#include <stdlib.h>
+
 #include "pipeline.h"
 
 static vc_status open_model(cli_pipeline *p, const char *path,
@@ -40,6 +42,7 @@ int cli_pipeline_open(cli_ctx *ctx, cli_pipeline *p, cli_stage stage,
             s = vc_cluster_run(&p->own_cm, p->pt, ctx->opts);
         p->cm = p->own_cm;
     }
+    cli_progress_clear();
     if (s != VC_OK) {
         int rc = cli_library_error(ctx, s);
         cli_pipeline_close(p);
@@ -55,6 +58,60 @@ void cli_pipeline_close(cli_pipeline *p)
     vc_dataset_free(p->own_ds);
     vc_model_free(p->model);
     memset(p, 0, sizeof *p);
+}
+
+void cli_json_counts(json_writer *w, const vc_dataset *ds)
+{
+    json_key(w, "users");
+    json_uint(w, vc_dataset_user_count(ds));
+    json_key(w, "items");
+    json_uint(w, vc_dataset_item_count(ds));
+    json_key(w, "events");
+    json_uint(w, vc_dataset_event_count(ds));
+}
+
+void cli_print_written(const cli_ctx *ctx, const char *out, const vc_dataset *ds,
+                       size_t communities, const char *communities_text)
+{
+    if (!ctx->json) {
+        printf("wrote %s: %zu users, %zu items, %zu events, %zu %s\n", out,
+               vc_dataset_user_count(ds), vc_dataset_item_count(ds),
+               vc_dataset_event_count(ds), communities, communities_text);
+        return;
+    }
+    json_writer w;
+    json_init(&w, stdout);
+    json_begin_object(&w);
+    json_key(&w, "out");
+    json_string(&w, out);
+    cli_json_counts(&w, ds);
+    json_key(&w, "communities");
+    json_uint(&w, communities);
+    json_end_object(&w);
+    json_finish(&w);
+}
+
+uint32_t cli_user_segment(const vc_communities *cm, size_t user)
+{
+    size_t count = 0, nglobal = vc_communities_global_count(cm);
+    vc_user_communities(cm, user, NULL, NULL, 0, &count);
+    uint32_t *comms = malloc((count ? count : 1) * sizeof *comms);
+    uint32_t seg = UINT32_MAX;
+    if (comms && vc_user_communities(cm, user, comms, NULL, count, &count) == VC_OK)
+        for (size_t j = 0; j < count && seg == UINT32_MAX; j++)
+            if (comms[j] < nglobal)
+                seg = comms[j];
+    free(comms);
+    return seg;
+}
+
+const char *cli_persona_traits(const char *persona, size_t *size_len)
+{
+    size_t n = strcspn(persona, ",;");
+    *size_len = n;
+    if (!persona[n])
+        return "";
+    return persona + n + 1 + (persona[n + 1] == ' ');
 }
 
 int cli_user_index(const cli_ctx *ctx, const vc_dataset *ds, const char *id,

@@ -34,6 +34,24 @@ int cli_pipeline_open(cli_ctx *ctx, cli_pipeline *p, cli_stage stage,
                       bool synth_default);
 void cli_pipeline_close(cli_pipeline *p);
 
+/** The keys "users", "items", "events" of a data set into an open object. */
+void cli_json_counts(json_writer *w, const vc_dataset *ds);
+
+/** What synth and build wrote: "wrote OUT: N users, N items, N events, N
+ *  <communities_text>" on stdout, or with --json {"out", "users", "items",
+ *  "events", "communities"}. */
+void cli_print_written(const cli_ctx *ctx, const char *out, const vc_dataset *ds,
+                       size_t communities, const char *communities_text);
+
+/** A user's global segment (its strongest global membership), or
+ *  UINT32_MAX when it has none. */
+uint32_t cli_user_segment(const vc_communities *cm, size_t user);
+
+/** A persona ("212 users (23%), 61% women; Drama") split into its size
+ *  part (the first *size_len bytes) and the traits after it (returned;
+ *  "" when there are none). */
+const char *cli_persona_traits(const char *persona, size_t *size_len);
+
 /** Index of an external user / item id (exit 2 naming it when unknown). */
 int cli_user_index(const cli_ctx *ctx, const vc_dataset *ds, const char *id,
                    size_t *index);

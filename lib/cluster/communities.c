@@ -361,7 +361,9 @@ static vc_status run(vc_communities *cm, const vc_options *user_opts)
     VCI_CHECK(clustering_options(user_opts, &opts));
     run_ctx r = {cm, opts, NULL, {0}};
     vci_progress prog = vci_progress_of(opts, "communities");
-    vc_status s = vci_pool_for_options(&r.pool, opts);
+    vc_status s = vci_progress_report(&prog, 0.0); /* k-means reports nest in it */
+    if (s == VC_OK)
+        s = vci_pool_for_options(&r.pool, opts);
     if (s == VC_OK)
         s = global_segments(&r);
     if (s == VC_OK)

@@ -133,6 +133,12 @@ vc_status vci_predictive_fill(vc_portraits *pt, const vc_options *opts,
 /** Derive every user's tags from raw (tags.c). */
 vc_status vci_tags_build(vc_portraits *pt);
 
+/** Eigen-decomposition of the symmetric n x n matrix a (destroyed) by
+ *  cyclic Jacobi rotations (eigen.c): eigenvalues into w (unsorted),
+ *  eigenvectors as the columns of v (n x n, row-major). Stops when the
+ *  off-diagonal sum of squares is below tol, or after 60 sweeps. */
+void vci_jacobi_eigen(double *a, size_t n, double *w, double *v, double tol);
+
 static inline const float *vci_pt_raw(const vc_portraits *pt, uint32_t u)
 {
     return pt->raw + (size_t)u * pt->ncols;

@@ -111,8 +111,15 @@ static vc_status query(eval_ctx *c, uint32_t method, uint32_t u,
     return VC_OK;
 }
 
+/* Progress of the methods' loop: method m of METHOD_MAX, user u of n. */
+static vc_status method_progress(const vci_progress *prog, uint32_t m, uint32_t u,
+                                 uint32_t n)
+{
+    return vci_progress_report(prog, ((double)m + (double)u / VCI_MAX(n, 1u)) / METHOD_MAX);
+}
+
 static vc_status run_method(eval_ctx *c, uint32_t method, const vc_options *opts,
-                            double *out, size_t *users)
+                            const vci_progress *prog, double *out, size_t *users)
 {
     const vc_dataset *tr = c->sp.train;
     double sum[M_COUNT] = {0}, time = 0, novelty = 0;
@@ -122,6 +129,8 @@ static vc_status run_method(eval_ctx *c, uint32_t method, const vc_options *opts
     for (uint32_t u = 0; u < tr->nusers; u++) {
         if (max_users && evaluated >= max_users)
             break;
+        if (u % 256 == 255)
+            VCI_CHECK(method_progress(prog, method, u, tr->nusers));
         size_t nrel = relevant(c, u);
         if (nrel == 0)
             continue;
@@ -212,6 +221,8 @@ static vc_status target_lift(eval_ctx *c, const vc_options *opts, double *lift)
 static vc_status run(vc_eval *ev, eval_ctx *c, const vc_options *opts)
 {
     const char *split = vci_opt_string(opts, VCI_OPT_EVAL_SPLIT);
+    vci_progress prog = vci_progress_of(opts, "eval");
+    VCI_CHECK(vci_progress_report(&prog, 0.0)); /* the stages below nest in it */
     VCI_CHECK(vci_split_make(&c->sp, c->ds, split, (uint64_t)vci_opt_int(opts, VCI_OPT_SEED),
                              opts));
     const vc_dataset *tr = c->sp.train;
@@ -228,14 +239,13 @@ static vc_status run(vc_eval *ev, eval_ctx *c, const vc_options *opts)
     c->recommended = vci_calloc(VCI_MAX(tr->nitems, 1u), 1);
     if (!c->items || !c->list || !c->rel || !c->recommended)
         return VC_ERR_NOMEM;
-    vci_progress prog = vci_progress_of(opts, "eval");
     for (uint32_t m = 0; m < METHOD_MAX; m++) {
         if (m == METHOD_ITEM_KNN && !vci_baselines_has_item_knn(c->base))
             continue;
         ev->method[ev->nmethods] = m;
-        VCI_CHECK(run_method(c, m, opts, ev->value[ev->nmethods], &ev->users));
+        VCI_CHECK(run_method(c, m, opts, &prog, ev->value[ev->nmethods], &ev->users));
         ev->nmethods++;
-        VCI_CHECK(vci_progress_report(&prog, (double)(m + 1) / METHOD_MAX));
+        VCI_CHECK(method_progress(&prog, m + 1, 0, 1));
     }
     return target_lift(c, opts, &ev->target_lift);
 }
