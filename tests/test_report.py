@@ -142,7 +142,8 @@ if r.returncode == 0:
         msvg = list(mroot.iter(f"{{{NS['s']}}}svg"))
         check(len(msvg) == 3, "without evaluation: three figures")
         dots = len(list(msvg[0].iter(f"{{{NS['s']}}}circle")))
-        check(dots <= 200 + len(segments), f"--max-points 200 caps the map ({dots})")
+        # points, plus one centre and one legend swatch per segment
+        check(dots <= 200 + 2 * len(segments), f"--max-points 200 caps the map ({dots})")
         check(b"skipped" in m, "the page says the evaluation was skipped")
     except ET.ParseError as e:
         check(False, f"report --model page is well-formed ({e})")

@@ -29,6 +29,20 @@ class TestPortraits(unittest.TestCase):
         self.assertIs(pt.dataset, self.ds)
         self.assertIn("columns", repr(pt))
 
+    def test_project_and_pca(self):
+        coords, explained = self.pt.project(2)
+        self.assertEqual(len(coords), self.pt.user_count)
+        self.assertEqual(len(coords[0]), 2)
+        self.assertTrue(1 >= explained[0] >= explained[1] > 0)
+        # a line in the plane: one component explains everything
+        rows = [[float(i), 2.0 * i] for i in range(10)]
+        r = vcomm.pca(rows, 1)
+        self.assertAlmostEqual(r.explained[0], 1.0, places=5)
+        self.assertAlmostEqual(abs(r.components[0][1] / r.components[0][0]), 2.0, places=4)
+        self.assertEqual(len(r.projected), 10)
+        with self.assertRaises(vcomm.InvalidError):
+            vcomm.pca(rows, 3)
+
     def test_user(self):
         pt, uid = self.pt, self.ds.user_id(7)
         doc = pt.user(uid)

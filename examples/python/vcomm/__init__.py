@@ -18,8 +18,8 @@ from .errors import (BufferSizeError, CancelledError, Error, FormatError,
                      NotFoundError, OptionError, ParseError, RangeError,
                      StateError, UnsupportedError)
 from ._evaluate import evaluate, metric_names
-from ._kmeans import (KMeansAccumulator, KMeansResult, ari, calinski_harabasz,
-                     choose_k, davies_bouldin, kmeans, nmi, silhouette)
+from ._kmeans import (KMeansAccumulator, KMeansResult, PCAResult, ari, calinski_harabasz,
+                     choose_k, davies_bouldin, kmeans, nmi, pca, silhouette)
 from ._model import Model
 from ._options import Options, kernel_name, options
 from ._portraits import Portraits
@@ -43,7 +43,7 @@ def status_str(status):
 __all__ = [
     "Dataset", "Portraits", "Communities", "Model", "Options", "KMeansAccumulator",
     "KMeansResult", "evaluate", "metric_names", "options", "kernel_name", "kmeans",
-    "choose_k", "silhouette", "davies_bouldin", "calinski_harabasz", "ari", "nmi",
+    "choose_k", "pca", "PCAResult", "silhouette", "davies_bouldin", "calinski_harabasz", "ari", "nmi",
     "version", "status_str", "library_path",
     "Error", "InternalError", "NoMemoryError", "InvalidError", "IoError",
     "ParseError", "NotFoundError", "CancelledError", "OptionError", "RangeError",

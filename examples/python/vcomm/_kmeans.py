@@ -38,6 +38,25 @@ def kmeans(x, k=None, **options):
     return KMeansResult(centroids.value(), labels.value(), inertia.value, iters.value)
 
 
+PCAResult = namedtuple("PCAResult", "projected components variance explained")
+
+
+def pca(x, dims=2, **options):
+    """Principal components of the rows of x: PCAResult(projected (one row
+    of dims coordinates per row of x), components (dims rows of d),
+    variance and explained share per component); numpy arrays when x is
+    one, else lists."""
+    m = Matrix(x)
+    projected = Output(c_float, m.n, dims, m.numpy)
+    components = Output(c_float, dims, m.d, m.numpy)
+    variance, explained = (c_double * max(dims, 1))(), (c_double * max(dims, 1))()
+    with using(options) as o:
+        lib.vc_pca(m.ptr, m.n, m.d, m.stride, dims, o, projected.ptr, components.ptr,
+                   variance, explained)
+    return PCAResult(projected.value(), components.value(), list(variance[:dims]),
+                     list(explained[:dims]))
+
+
 def _options_k(o):
     """kmeans.k of a vc_options pointer (None: the default)."""
     k = c_int64()

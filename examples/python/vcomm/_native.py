@@ -147,6 +147,9 @@ PROTOTYPES = {
     "vc_portraits_find_column": (STATUS, [Portraits, _s, _P(_sz)]),
     "vc_portraits_row": (STATUS, [Portraits, _sz, _P(_f), _sz]),
     "vc_portraits_features": (STATUS, [Portraits, _sz, _P(_f), _sz]),
+    "vc_portrait_project": (STATUS, [Portraits, _sz, Options, _P(_f), _P(_d)]),
+    "vc_pca": (STATUS, [_P(_f), _sz, _sz, _sz, _sz, Options, _P(_f), _P(_f), _P(_d),
+                        _P(_d)]),
     "vc_portraits_tag_count": (_sz, [Portraits, _sz]),
     "vc_portraits_tag": (STATUS, [Portraits, _sz, _sz, _P(_s), _P(_f)]),
     # communities

@@ -2,7 +2,7 @@
 three-layer portrait (fact, model, predictive), its named columns, tags,
 and (with numpy) the whole matrix at once.
 """
-from ctypes import byref, c_char_p, c_float, c_size_t
+from ctypes import byref, c_char_p, c_double, c_float, c_size_t
 
 from . import _arrays, _native, _dataset as _ds
 from ._handle import Handle
@@ -118,6 +118,18 @@ class Portraits(Handle):
         fn = lib.vc_portraits_features if features else lib.vc_portraits_row
         return _arrays.numpy_rows("Portraits.matrix", self.user_count, self.column_count,
                                   lambda u, row, cols: fn(self._h, u, row, cols))
+
+    def project(self, dims=2, **options):
+        """Every user's coordinates on the portraits' first `dims` principal
+        components (the community map of ``vcomm report``). Returns
+        (coordinates, explained): one row of dims floats per user (a numpy
+        array when numpy is importable) and each component's share of the
+        variance."""
+        out = _arrays.Output(c_float, self.user_count, dims, _arrays.numpy() is not None)
+        explained = (c_double * max(dims, 1))()
+        with using(options) as o:
+            lib.vc_portrait_project(self._h, dims, o, out.ptr, explained)
+        return out.value(), list(explained[:dims])
 
     def __repr__(self):
         if self.closed:
