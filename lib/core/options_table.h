@@ -85,7 +85,7 @@ VCI_OPTION(PORTRAIT_TOPIC_MAX_DF, "portrait.topic_max_df", FLOAT, "0.2", 0, 1, N
            "keyword topics: ignore words found in more than this share of items")
 VCI_OPTION(PORTRAIT_Z_CLIP, "portrait.z_clip", FLOAT, "4", 0, 1e6, NULL,
            "standardised portrait values are clipped to +-this many standard deviations (0: no clipping)")
-VCI_OPTION(PORTRAIT_WEIGHT_FACT, "portrait.weight.fact", FLOAT, "1", 0, 1000, NULL,
+VCI_OPTION(PORTRAIT_WEIGHT_FACT, "portrait.weight.fact", FLOAT, "0.3", 0, 1000, NULL,
            "weight of the fact layer (static attributes) in portrait distances")
 VCI_OPTION(PORTRAIT_WEIGHT_MODEL, "portrait.weight.model", FLOAT, "1", 0, 1000, NULL,
            "weight of the model (behaviour) layer in portrait distances")
