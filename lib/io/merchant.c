@@ -395,6 +395,16 @@ static vc_status walk_csv(vci_load *ld, const char *path, const mapping *m,
     return s;
 }
 
+/* An id must come back whole as a C string: a NUL byte in it is a bad
+ * line (*ok false). */
+static vc_status check_id(reader *r, vci_span id, const char *what, bool *ok)
+{
+    *ok = memchr(id.s, '\0', id.n) == NULL;
+    if (*ok)
+        return VC_OK;
+    return vci_load_bad_line(r->ld, r->path, r->c->line, "%s id holds a NUL byte", what);
+}
+
 /* users.csv: the user column and every other column as an attribute. */
 static vc_status user_row(reader *r, void *ctx)
 {
@@ -404,6 +414,9 @@ static vc_status user_row(reader *r, void *ctx)
         return vci_load_bad_line(r->ld, r->path, r->c->line, "empty user id");
     uint32_t u;
     bool ok = true;
+    VCI_CHECK(check_id(r, id, "user", &ok));
+    if (!ok)
+        return VC_OK;
     VCI_CHECK(vci_ds_user(r->ld->ds, id.s, id.n, &u, NULL));
     return set_user_attrs(r, u, &ok);
 }
@@ -416,6 +429,9 @@ static vc_status item_row(reader *r, void *ctx)
         return vci_load_bad_line(r->ld, r->path, r->c->line, "empty item id");
     uint32_t i;
     bool ok = true;
+    VCI_CHECK(check_id(r, id, "item", &ok));
+    if (!ok)
+        return VC_OK;
     VCI_CHECK(vci_ds_item(r->ld->ds, id.s, id.n, &i, NULL));
     return set_item_info(r, i, false, &ok);
 }
@@ -477,6 +493,11 @@ static vc_status event_row(reader *r, void *ctx)
     if (!vci_clean_id(field_of(r->c, r->cm, F_ITEM), &iid))
         return vci_load_bad_line(ld, r->path, r->c->line, "empty item id");
     bool ok;
+    VCI_CHECK(check_id(r, uid, "user", &ok));
+    if (ok)
+        VCI_CHECK(check_id(r, iid, "item", &ok));
+    if (!ok)
+        return VC_OK;
     double qty, price, value, amount;
     uint32_t type;
     VCI_CHECK(number_of(r, F_QUANTITY, NAN, &qty, &ok));
