@@ -6,6 +6,7 @@
  * id maps.
  */
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -138,7 +139,53 @@ static bool below(const uint32_t *v, uint64_t n, uint64_t bound)
     return true;
 }
 
-static vc_status check_invariants(const file_view *f, const vc_communities *cm)
+static bool finite_all(const float *v, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return false;
+    return true;
+}
+
+/* Weights and strengths are in (0, 1]. */
+static bool unit_all(const float *v, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++)
+        if (!(v[i] > 0 && v[i] <= 1))
+            return false;
+    return true;
+}
+
+/* The numbers queries compute with: finite, and in range where the API
+ * promises a range (a file can carry valid checksums over any bytes). */
+static bool numbers_ok(const vc_communities *cm, const vci_rec_index *ix)
+{
+    const vc_portraits *pt = cm->pt;
+    const vc_dataset *ds = pt->ds;
+    uint64_t nu = ds->nusers, ni = ds->nitems, ne = ds->nevents;
+    uint64_t ml = cm->mem_start[nu], cells = (uint64_t)cm->ncomm * ni;
+    bool ok = finite_all(ds->ev_value, ne) &&
+              (!ds->ev_amount || finite_all(ds->ev_amount, ne)) &&
+              finite_all(pt->raw, nu * pt->ncols) && finite_all(pt->feat, nu * pt->stride) &&
+              finite_all(pt->col_mean, pt->ncols) && finite_all(pt->col_std, pt->ncols) &&
+              unit_all(pt->tag_weight, pt->tag_start[nu]) &&
+              finite_all(cm->centroid_raw, (uint64_t)cm->ncomm * cm->ncols) &&
+              finite_all(cm->centroid_feat, (uint64_t)cm->ncomm * cm->stride) &&
+              unit_all(cm->mem_strength, ml) && unit_all(cm->comm_strength, ml) &&
+              finite_all(cm->tag_weight, cm->ntag);
+    for (uint32_t c = 0; ok && c < cm->ncomm; c++) {
+        float sil = cm->comm[c].silhouette, share = cm->comm[c].share;
+        ok = (isnan(sil) || (sil >= -1 && sil <= 1)) && share >= 0 && share <= 1;
+    }
+    if (ok && ix)
+        ok = finite_all(ix->score, cells) && finite_all(ix->pop, cells) &&
+             (!ix->mean || finite_all(ix->mean, cells)) && finite_all(ix->user_norm, nu) &&
+             finite_all(ix->item_pop, ni);
+    return ok;
+}
+
+static vc_status check_invariants(const file_view *f, const vc_communities *cm,
+                                  const vci_rec_index *ix)
 {
     const vc_portraits *pt = cm->pt;
     const vc_dataset *ds = pt->ds;
@@ -184,6 +231,8 @@ static vc_status check_invariants(const file_view *f, const vc_communities *cm)
              str_ok(&cm->strings, k->name) && str_ok(&cm->strings, k->persona) &&
              k->tag_begin <= k->tag_end && k->tag_end <= cm->ntag;
     }
+    if (ok && !numbers_ok(cm, ix))
+        return bad(f, "non-finite or out-of-range numbers");
     return ok ? VC_OK : bad(f, "inconsistent contents");
 }
 
@@ -256,7 +305,7 @@ vc_status vci_model_assemble(vc_model *m, const unsigned char *data,
         atomic_store(&cm->lazy_index, ix);
     }
     if (s == VC_OK)
-        s = check_invariants(&f, cm);
+        s = check_invariants(&f, cm, ix);
     if (s == VC_OK)
         s = rebuild_maps(m->ds);
     if (s == VC_OK)
