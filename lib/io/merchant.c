@@ -234,12 +234,18 @@ static vc_status map_columns(const vci_csv *c, const mapping *m, const char *pat
     return VC_OK;
 }
 
-static vci_span field_of(const vci_csv *c, const colmap *cm, field f)
+/* Column k of the current record, trimmed; empty when the record is
+ * shorter (fields past nfields belong to earlier records). */
+static vci_span column(const vci_csv *c, int k)
 {
-    int k = cm->col[f];
     if (k < 0 || (size_t)k >= c->nfields)
         return (vci_span){"", 0};
     return vci_trim(c->fields[k]);
+}
+
+static vci_span field_of(const vci_csv *c, const colmap *cm, field f)
+{
+    return column(c, cm->col[f]);
 }
 
 /* ---- the per-file readers ---------------------------------------------------------- */
@@ -307,7 +313,7 @@ static vc_status set_user_attrs(const reader *r, uint32_t u, bool *ok)
             VCI_CHECK(set_attr(ds, u, fields[f].key, v));
     }
     for (size_t e = 0; e < r->cm->nextra && *ok; e++) {
-        vci_span v = vci_trim(r->c->fields[r->cm->extra[e].col]), t;
+        vci_span v = column(r->c, r->cm->extra[e].col), t;
         VCI_CHECK(vci_load_text(r->ld, v, false, r->path, r->c->line,
                                 r->cm->extra[e].name, &t, ok));
         if (*ok && t.n)
