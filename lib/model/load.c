@@ -185,6 +185,25 @@ static bool numbers_ok(const vc_communities *cm, const vci_rec_index *ix,
     return ok;
 }
 
+/* Event times: time_base <= time_last, at most 2^32 - 1 seconds apart (so
+ * time_base + ev_time cannot overflow), every time inside that span, each
+ * user's events in time order. */
+static bool times_ok(const vc_dataset *ds)
+{
+    if (ds->nevents == 0)
+        return true;
+    if (ds->time_last < ds->time_base ||
+        (uint64_t)ds->time_last - (uint64_t)ds->time_base > UINT32_MAX)
+        return false;
+    uint64_t span = (uint64_t)ds->time_last - (uint64_t)ds->time_base;
+    for (uint32_t u = 0; u < ds->nusers; u++)
+        for (uint64_t e = ds->user_start[u]; e < ds->user_start[u + 1]; e++)
+            if (ds->ev_time[e] > span ||
+                (e > ds->user_start[u] && ds->ev_time[e] < ds->ev_time[e - 1]))
+                return false;
+    return true;
+}
+
 /* Indices in range, strings inside their pools, CSR starts non-decreasing
  * and ending at the length of the array they index (links). */
 static vc_status check_invariants(const file_view *f, const vc_communities *cm,
@@ -206,6 +225,7 @@ static vc_status check_invariants(const file_view *f, const vc_communities *cm,
               below(ds->ev_item, ne, ni) && below(ds->item_events, ne, ne) &&
               csr_ok_uint32_t(ds->item_cat_start, ni, links->cats) &&
               below(ds->item_cats, links->cats, ds->ncats);
+    ok = ok && times_ok(ds);
     for (uint64_t e = 0; ok && ds->ev_type && e < ne; e++)
         ok = ds->ev_type[e] < ds->ntypes;
     for (uint64_t u = 0; ok && u < nu; u++) /* keys must be present */
