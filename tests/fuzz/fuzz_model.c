@@ -14,36 +14,7 @@
 #include <string.h>
 
 #include "fuzzutil.h"
-#include "model.h"
-
-static void put32(unsigned char *p, uint32_t v)
-{
-    memcpy(p, &v, 4);
-}
-
-/* Recompute size, section and header checksums where the table allows. */
-static void fix_checksums(unsigned char *b, size_t n)
-{
-    if (n < VCI_MODEL_ALIGN || memcmp(b, VCI_MODEL_MAGIC, 8) != 0)
-        return;
-    uint64_t size = n, table;
-    uint32_t nsec;
-    memcpy(b + 24, &size, 8);
-    memcpy(&nsec, b + 20, 4);
-    memcpy(&table, b + 32, 8);
-    if (table == VCI_MODEL_ALIGN && nsec <= VCI_MODEL_MAX_BLOBS + 2 &&
-        table + (uint64_t)nsec * 32 <= n) {
-        for (uint32_t i = 0; i < nsec; i++) {
-            unsigned char *e = b + table + (uint64_t)i * 32;
-            uint64_t off, len;
-            memcpy(&off, e + 8, 8);
-            memcpy(&len, e + 16, 8);
-            if (off <= n && len <= n - off)
-                put32(e + 4, len ? vci_crc32c(0, b + off, (size_t)len) : 0);
-        }
-    }
-    put32(b + 40, vci_crc32c(0, b, 40));
-}
+#include "modelfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -53,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FZ_ASSERT(bytes);
     memcpy(bytes, data + 1, size - 1);
     if (data[0] & 1)
-        fix_checksums(bytes, size - 1);
+        mf_reseal(bytes, size - 1);
     static const char *const names[] = {"model.vcm"};
     fz_write_parts(bytes, size - 1, names, 1);
     free(bytes);
