@@ -45,13 +45,37 @@ vc_dataset *fixture_small(void)
 
 vc_dataset *fixture_synth(int users, int communities, int seed)
 {
+    return fixture_synth_sized(users, 0, 0, communities, seed);
+}
+
+vc_dataset *fixture_synth_sized(int users, int items, int events_per_user,
+                                int communities, int seed)
+{
     vc_options *o;
     ok(vc_options_new(&o));
     ok(vc_options_set_int(o, "synth.users", users));
+    if (items)
+        ok(vc_options_set_int(o, "synth.items", items));
+    if (events_per_user)
+        ok(vc_options_set_int(o, "synth.events_per_user", events_per_user));
     ok(vc_options_set_int(o, "synth.communities", communities));
     ok(vc_options_set_int(o, "seed", seed));
     vc_dataset *ds;
     ok(vc_dataset_synthesize(&ds, o));
     vc_options_free(o);
     return ds;
+}
+
+vc_options *fixture_tiny_options(void)
+{
+    vc_options *o;
+    ok(vc_options_new(&o));
+    ok(vc_options_set_int(o, "threads", 1));
+    ok(vc_options_set_int(o, "community.k", 2));
+    ok(vc_options_set_int(o, "community.topic_k", 2));
+    ok(vc_options_set_int(o, "community.min_members", 5));
+    ok(vc_options_set_int(o, "community.max_topics", 2));
+    ok(vc_options_set_int(o, "eval.max_users", 10));
+    ok(vc_options_set_int(o, "eval.target_items", 2));
+    return o;
 }

@@ -24,5 +24,15 @@ vc_dataset *fixture_small(void);
 
 /* A synthetic data set with planted communities (vc_dataset_synthesize). */
 vc_dataset *fixture_synth(int users, int communities, int seed);
+/* The same with items and mean events per user set too (0 keeps the
+ * synth.* default), for pipelines that must stay tiny. */
+vc_dataset *fixture_synth_sized(int users, int items, int events_per_user,
+                                int communities, int seed);
+
+/* Options for fast, deterministic pipelines on tiny data: one thread, two
+ * global segments, two sub-communities in each of at most two topics of at
+ * least five members, a small evaluation (eval.max_users 10,
+ * eval.target_items 2). Free with vc_options_free(). */
+vc_options *fixture_tiny_options(void);
 
 #endif

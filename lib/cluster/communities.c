@@ -327,7 +327,8 @@ static vc_status all_topics(run_ctx *r, const vci_progress *prog)
     for (uint32_t t = 0; t < nt && s == VC_OK; t++)
         if (eng[t].n >= min_members)
             order[chosen++] = (topic_size){t, eng[t].n};
-    qsort(order, chosen, sizeof *order, by_size_desc);
+    if (chosen) /* order is NULL when its allocation failed */
+        qsort(order, chosen, sizeof *order, by_size_desc);
     if (max_topics && chosen > max_topics)
         chosen = max_topics;
     for (size_t i = 0; i < chosen && s == VC_OK; i++) {

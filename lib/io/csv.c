@@ -54,6 +54,8 @@ static bool push_field(vci_csv *c, const char *s, size_t n, size_t boff)
 
 static bool buf_put(vci_csv *c, const char *s, size_t n)
 {
+    if (n == 0) /* an empty quoted field: buf may still be NULL */
+        return true;
     if (vci_reserve((void **)&c->buf, &c->bcap, c->blen + n, 1) != VC_OK)
         return false;
     memcpy(c->buf + c->blen, s, n);

@@ -234,12 +234,18 @@ static vc_status map_columns(const vci_csv *c, const mapping *m, const char *pat
     return VC_OK;
 }
 
-static vci_span field_of(const vci_csv *c, const colmap *cm, field f)
+/* Column k of the current record, trimmed; empty when the record is
+ * shorter (fields past nfields belong to earlier records). */
+static vci_span column(const vci_csv *c, int k)
 {
-    int k = cm->col[f];
     if (k < 0 || (size_t)k >= c->nfields)
         return (vci_span){"", 0};
     return vci_trim(c->fields[k]);
+}
+
+static vci_span field_of(const vci_csv *c, const colmap *cm, field f)
+{
+    return column(c, cm->col[f]);
 }
 
 /* ---- the per-file readers ---------------------------------------------------------- */
@@ -307,7 +313,7 @@ static vc_status set_user_attrs(const reader *r, uint32_t u, bool *ok)
             VCI_CHECK(set_attr(ds, u, fields[f].key, v));
     }
     for (size_t e = 0; e < r->cm->nextra && *ok; e++) {
-        vci_span v = vci_trim(r->c->fields[r->cm->extra[e].col]), t;
+        vci_span v = column(r->c, r->cm->extra[e].col), t;
         VCI_CHECK(vci_load_text(r->ld, v, false, r->path, r->c->line,
                                 r->cm->extra[e].name, &t, ok));
         if (*ok && t.n)
@@ -395,6 +401,16 @@ static vc_status walk_csv(vci_load *ld, const char *path, const mapping *m,
     return s;
 }
 
+/* An id must come back whole as a C string: a NUL byte in it is a bad
+ * line (*ok false). */
+static vc_status check_id(reader *r, vci_span id, const char *what, bool *ok)
+{
+    *ok = memchr(id.s, '\0', id.n) == NULL;
+    if (*ok)
+        return VC_OK;
+    return vci_load_bad_line(r->ld, r->path, r->c->line, "%s id holds a NUL byte", what);
+}
+
 /* users.csv: the user column and every other column as an attribute. */
 static vc_status user_row(reader *r, void *ctx)
 {
@@ -404,6 +420,9 @@ static vc_status user_row(reader *r, void *ctx)
         return vci_load_bad_line(r->ld, r->path, r->c->line, "empty user id");
     uint32_t u;
     bool ok = true;
+    VCI_CHECK(check_id(r, id, "user", &ok));
+    if (!ok)
+        return VC_OK;
     VCI_CHECK(vci_ds_user(r->ld->ds, id.s, id.n, &u, NULL));
     return set_user_attrs(r, u, &ok);
 }
@@ -416,6 +435,9 @@ static vc_status item_row(reader *r, void *ctx)
         return vci_load_bad_line(r->ld, r->path, r->c->line, "empty item id");
     uint32_t i;
     bool ok = true;
+    VCI_CHECK(check_id(r, id, "item", &ok));
+    if (!ok)
+        return VC_OK;
     VCI_CHECK(vci_ds_item(r->ld->ds, id.s, id.n, &i, NULL));
     return set_item_info(r, i, false, &ok);
 }
@@ -477,6 +499,11 @@ static vc_status event_row(reader *r, void *ctx)
     if (!vci_clean_id(field_of(r->c, r->cm, F_ITEM), &iid))
         return vci_load_bad_line(ld, r->path, r->c->line, "empty item id");
     bool ok;
+    VCI_CHECK(check_id(r, uid, "user", &ok));
+    if (ok)
+        VCI_CHECK(check_id(r, iid, "item", &ok));
+    if (!ok)
+        return VC_OK;
     double qty, price, value, amount;
     uint32_t type;
     VCI_CHECK(number_of(r, F_QUANTITY, NAN, &qty, &ok));

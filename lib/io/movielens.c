@@ -274,7 +274,7 @@ static vc_status ml100k_user(vci_load *ld, void *ctx, const char *path,
 
 typedef struct ml100k_genres {
     uint32_t cat[ML100K_GENRES];
-    bool named;
+    bool has[ML100K_GENRES];   /* cat[k] names a category */
 } ml100k_genres;
 
 static vc_status ml100k_genre(vci_load *ld, void *ctx, const char *path,
@@ -294,7 +294,9 @@ static vc_status ml100k_genre(vci_load *ld, void *ctx, const char *path,
         return VC_OK;
     if (!t.n)
         return vci_load_bad_line(ld, path, line, "genre name is empty");
-    return vci_ds_category(ld->ds, t.s, t.n, &g->cat[k]);
+    VCI_CHECK(vci_ds_category(ld->ds, t.s, t.n, &g->cat[k]));
+    g->has[k] = true;
+    return VC_OK;
 }
 
 static vc_status ml100k_default_genres(vci_load *ld, ml100k_genres *g)
@@ -303,8 +305,10 @@ static vc_status ml100k_default_genres(vci_load *ld, ml100k_genres *g)
         "unknown", "Action", "Adventure", "Animation", "Children's", "Comedy",
         "Crime", "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror",
         "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western"};
-    for (int k = 0; k < ML100K_GENRES; k++)
+    for (int k = 0; k < ML100K_GENRES; k++) {
         VCI_CHECK(vci_ds_category(ld->ds, names[k], strlen(names[k]), &g->cat[k]));
+        g->has[k] = true;
+    }
     return VC_OK;
 }
 
@@ -320,6 +324,9 @@ static vc_status ml100k_item(vci_load *ld, void *ctx, const char *path,
         if (flag.n != 1 || (flag.s[0] != '0' && flag.s[0] != '1'))
             return vci_load_bad_line(ld, path, line, "genre flag %d is '%.*s', not 0 or 1",
                                      k, SHOW(f[5 + k]));
+        if (flag.s[0] == '1' && !g->has[k])
+            return vci_load_bad_line(ld, path, line, "genre flag %d is set but u.genre "
+                                     "names no genre %d", k, k);
         if (flag.s[0] == '1')
             cats[ncat++] = g->cat[k];
     }

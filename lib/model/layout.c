@@ -174,6 +174,13 @@ vc_status vci_model_scalars_set(vc_communities *cm, vci_rec_index *ix,
     return VC_OK;
 }
 
+vci_model_links vci_model_links_of(const vci_model_scalars *sc)
+{
+    const uint64_t *w = sc->words;
+    return (vci_model_links){w[W_CAT_LINKS], w[W_TOPIC_LINKS], w[W_TAG_LINKS],
+                             w[W_MEM_LINKS]};
+}
+
 bool vci_model_has_index(const vci_model_scalars *sc)
 {
     return sc->words[W_HAS_INDEX] != 0;

@@ -6,6 +6,7 @@
  * id maps.
  */
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -138,7 +139,75 @@ static bool below(const uint32_t *v, uint64_t n, uint64_t bound)
     return true;
 }
 
-static vc_status check_invariants(const file_view *f, const vc_communities *cm)
+static bool finite_all(const float *v, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return false;
+    return true;
+}
+
+/* Weights and strengths are in (0, 1]. */
+static bool unit_all(const float *v, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++)
+        if (!(v[i] > 0 && v[i] <= 1))
+            return false;
+    return true;
+}
+
+/* The numbers queries compute with: finite, and in range where the API
+ * promises a range (a file can carry valid checksums over any bytes). */
+static bool numbers_ok(const vc_communities *cm, const vci_rec_index *ix,
+                       const vci_model_links *links)
+{
+    const vc_portraits *pt = cm->pt;
+    const vc_dataset *ds = pt->ds;
+    uint64_t nu = ds->nusers, ni = ds->nitems, ne = ds->nevents;
+    uint64_t ml = links->members, cells = (uint64_t)cm->ncomm * ni;
+    bool ok = finite_all(ds->ev_value, ne) &&
+              (!ds->ev_amount || finite_all(ds->ev_amount, ne)) &&
+              finite_all(pt->raw, nu * pt->ncols) && finite_all(pt->feat, nu * pt->stride) &&
+              finite_all(pt->col_mean, pt->ncols) && finite_all(pt->col_std, pt->ncols) &&
+              unit_all(pt->tag_weight, links->tags) &&
+              finite_all(cm->centroid_raw, (uint64_t)cm->ncomm * cm->ncols) &&
+              finite_all(cm->centroid_feat, (uint64_t)cm->ncomm * cm->stride) &&
+              unit_all(cm->mem_strength, ml) && unit_all(cm->comm_strength, ml) &&
+              finite_all(cm->tag_weight, cm->ntag);
+    for (uint32_t c = 0; ok && c < cm->ncomm; c++) {
+        float sil = cm->comm[c].silhouette, share = cm->comm[c].share;
+        ok = (isnan(sil) || (sil >= -1 && sil <= 1)) && share >= 0 && share <= 1;
+    }
+    if (ok && ix)
+        ok = finite_all(ix->score, cells) && finite_all(ix->pop, cells) &&
+             (!ix->mean || finite_all(ix->mean, cells)) && finite_all(ix->user_norm, nu) &&
+             finite_all(ix->item_pop, ni);
+    return ok;
+}
+
+/* Event times: time_base <= time_last, at most 2^32 - 1 seconds apart (so
+ * time_base + ev_time cannot overflow), every time inside that span, each
+ * user's events in time order. */
+static bool times_ok(const vc_dataset *ds)
+{
+    if (ds->nevents == 0)
+        return true;
+    if (ds->time_last < ds->time_base ||
+        (uint64_t)ds->time_last - (uint64_t)ds->time_base > UINT32_MAX)
+        return false;
+    uint64_t span = (uint64_t)ds->time_last - (uint64_t)ds->time_base;
+    for (uint32_t u = 0; u < ds->nusers; u++)
+        for (uint64_t e = ds->user_start[u]; e < ds->user_start[u + 1]; e++)
+            if (ds->ev_time[e] > span ||
+                (e > ds->user_start[u] && ds->ev_time[e] < ds->ev_time[e - 1]))
+                return false;
+    return true;
+}
+
+/* Indices in range, strings inside their pools, CSR starts non-decreasing
+ * and ending at the length of the array they index (links). */
+static vc_status check_invariants(const file_view *f, const vc_communities *cm,
+                                  const vci_rec_index *ix, const vci_model_links *links)
 {
     const vc_portraits *pt = cm->pt;
     const vc_dataset *ds = pt->ds;
@@ -154,8 +223,9 @@ static vc_status check_invariants(const file_view *f, const vc_communities *cm)
               csr_ok_uint64_t(ds->user_start, nu, ne) &&
               csr_ok_uint64_t(ds->item_start, ni, ne) &&
               below(ds->ev_item, ne, ni) && below(ds->item_events, ne, ne) &&
-              csr_ok_uint32_t(ds->item_cat_start, ni, ds->item_cat_start ? ds->item_cat_start[ni] : 0) &&
-              below(ds->item_cats, ds->item_cat_start[ni], ds->ncats);
+              csr_ok_uint32_t(ds->item_cat_start, ni, links->cats) &&
+              below(ds->item_cats, links->cats, ds->ncats);
+    ok = ok && times_ok(ds);
     for (uint64_t e = 0; ok && ds->ev_type && e < ne; e++)
         ok = ds->ev_type[e] < ds->ntypes;
     for (uint64_t u = 0; ok && u < nu; u++) /* keys must be present */
@@ -163,17 +233,17 @@ static vc_status check_invariants(const file_view *f, const vc_communities *cm)
     for (uint64_t i = 0; ok && i < ni; i++)
         ok = ds->item_key[i] != 0;
     ok = ok && strs_ok(tp->pool, tp->name, tp->ntopics) &&
-         csr_ok_uint32_t(tp->item_start, ni, tp->item_start[ni]) &&
-         below(tp->item_topic, tp->item_start[ni], tp->ntopics) &&
+         csr_ok_uint32_t(tp->item_start, ni, links->topics) &&
+         below(tp->item_topic, links->topics, tp->ntopics) &&
          strs_ok(&pt->tag_names, pt->tag_name, pt->ntags) &&
-         csr_ok_uint32_t(pt->tag_start, nu, pt->tag_start[nu]) &&
-         below(pt->tag_id, pt->tag_start[nu], pt->ntags);
+         csr_ok_uint32_t(pt->tag_start, nu, links->tags) &&
+         below(pt->tag_id, links->tags, pt->ntags);
     for (uint32_t c = 0; ok && c < pt->ncols; c++)
         ok = pt->schema.cols[c].layer <= VCI_LAYER_PREDICTIVE &&
              str_ok(&pt->schema.strings, pt->schema.cols[c].group) &&
              str_ok(&pt->schema.strings, pt->schema.cols[c].name) &&
              pt->schema.cols[c].group && pt->schema.cols[c].name;
-    uint64_t ml = cm->mem_start ? cm->mem_start[nu] : 0;
+    uint64_t ml = links->members;
     ok = ok && csr_ok_uint32_t(cm->mem_start, nu, ml) &&
          csr_ok_uint32_t(cm->comm_start, cm->ncomm, ml) &&
          below(cm->mem_comm, ml, cm->ncomm) && below(cm->comm_user, ml, nu) &&
@@ -184,6 +254,8 @@ static vc_status check_invariants(const file_view *f, const vc_communities *cm)
              str_ok(&cm->strings, k->name) && str_ok(&cm->strings, k->persona) &&
              k->tag_begin <= k->tag_end && k->tag_end <= cm->ntag;
     }
+    if (ok && !numbers_ok(cm, ix, links))
+        return bad(f, "non-finite or out-of-range numbers");
     return ok ? VC_OK : bad(f, "inconsistent contents");
 }
 
@@ -247,6 +319,7 @@ vc_status vci_model_assemble(vc_model *m, const unsigned char *data,
     vci_rec_index *ix = vci_model_has_index(&sc) ? vci_calloc(1, sizeof *ix) : NULL;
     if (vci_model_has_index(&sc) && !ix)
         return VC_ERR_NOMEM;
+    vci_model_links links = vci_model_links_of(&sc);
     vci_blob *blobs = vci_calloc(VCI_MODEL_MAX_BLOBS, sizeof *blobs);
     vc_status s = blobs ? vci_model_scalars_set(cm, ix, &sc) : VC_ERR_NOMEM;
     if (s == VC_OK)
@@ -256,7 +329,7 @@ vc_status vci_model_assemble(vc_model *m, const unsigned char *data,
         atomic_store(&cm->lazy_index, ix);
     }
     if (s == VC_OK)
-        s = check_invariants(&f, cm);
+        s = check_invariants(&f, cm, ix, &links);
     if (s == VC_OK)
         s = rebuild_maps(m->ds);
     if (s == VC_OK)

@@ -57,6 +57,12 @@ vc_status vci_model_scalars_set(vc_communities *cm, vci_rec_index *ix,
  *  of the structures. Returns the number of blobs. */
 size_t vci_model_layout(vc_communities *cm, vci_rec_index *ix,
                         const vci_model_scalars *sc, vci_blob *blobs);
+/** The lengths of the arrays the CSR starts index into, as the scalars
+ *  give them: each CSR's last start must equal its count. */
+typedef struct vci_model_links {
+    uint64_t cats, topics, tags, members;
+} vci_model_links;
+vci_model_links vci_model_links_of(const vci_model_scalars *sc);
 /** Whether the scalars say the file carries a recommender index. */
 bool vci_model_has_index(const vci_model_scalars *sc);
 

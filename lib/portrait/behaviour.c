@@ -117,6 +117,8 @@ static vc_status population(const vc_portraits *pt, pop_stats *pop)
     double *count = vci_calloc(nt ? nt : 1, sizeof *count);
     if (!pop->topic_dev || !count) {
         vci_free(count);
+        vci_free(pop->topic_dev);
+        pop->topic_dev = NULL;
         return VC_ERR_NOMEM;
     }
     double total = 0, n = 0;

@@ -109,6 +109,9 @@ def main():
          {"u.item": "1|Toy Story (1995)|01-Jan-1995||http://x|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0\n"})
     case("ml100k_genre_index", ML100K, "PARSE", "u.genre:2: genre index '99'",
          {"u.genre": "unknown|0\nAction|99\n"})
+    case("ml100k_genre_unnamed", ML100K, "PARSE",
+         "u.item:1: genre flag 3 is set but u.genre names no genre 3",
+         {"u.genre": "unknown|0\nAction|1\n"})
     case("ml100k_time_span", ML100K, "RANGE", "span more than 136 years",
          {"u.data": "1\t1\t4\t0\n2\t1\t5\t5000000000\n"})
     case("latest_header", LATEST, "PARSE",
@@ -148,6 +151,8 @@ def main():
          {"users.csv": "user,city\nc1,Leeds\n", "events.csv": "user,item\nc9,p1\n"})
     case("merchant_bad_utf8", MERCHANT, "PARSE", "events.csv:2: title: text is not valid UTF-8",
          {"events.csv": b"user,item,title\nc1,p1,caf\xe9\n"})
+    case("merchant_nul_in_id", MERCHANT, "PARSE", "events.csv:2: user id holds a NUL byte",
+         {"events.csv": b"user,item\nc\x001,p1\n"})
     case("merchant_mapping_column", MERCHANT, "PARSE", "load.columns maps user to 'Customer'",
          {}, "load.columns=user=Customer")
     case("merchant_mapping_field", MERCHANT, "OPTION", "load.columns: unknown field 'buyer'",
