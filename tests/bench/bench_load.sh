@@ -48,8 +48,8 @@ done
 bytes=$("$vcomm" stats --data "$data" --json | /usr/bin/python3 -c \
     'import json,sys; d=json.load(sys.stdin); print("%.1f" % (d["bytes"]/d["events"]))')
 size=$(stat -c %s "$data/ratings.dat")
-printf 'file            %s (%.0f MB, %s lines)\n' "$data/ratings.dat" "$(echo "$size/1e6" | bc -l)" "$lines"
-printf 'vcomm stats     %.3f s  (%.0f MB/s)\n' "$best_v" "$(echo "$size/1e6/$best_v" | bc -l)"
+printf 'file            %s (%.0f MB, %s lines)\n' "$data/ratings.dat" "$(echo "$size/1000000" | bc -l)" "$lines"
+printf 'vcomm stats     %.3f s  (%.0f MB/s)\n' "$best_v" "$(echo "$size/1000000/$best_v" | bc -l)"
 printf 'pandas read_csv %.3f s\n' "$best_p"
 printf 'ratio           %.1fx\n' "$(echo "$best_p/$best_v" | bc -l)"
 printf 'store           %s bytes per event\n' "$bytes"
