@@ -542,7 +542,7 @@ vc_status vci_dataset_finalize(vc_dataset *ds, vci_pool *pool,
 
 bool vci_ds_is_explicit(const vc_dataset *ds)
 {
-    if (!ds->nevents)
+    if (!ds->nevents || !ds->type_count)
         return false;
     return ds->type_count[VC_EVENT_RATING] * 2 > ds->nevents;
 }

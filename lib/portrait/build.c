@@ -8,12 +8,6 @@
 
 #include "portrait.h"
 
-static bool is_explicit(const vc_dataset *ds)
-{
-    return ds->nevents > 0 && ds->type_count &&
-           ds->type_count[VC_EVENT_RATING] * 2 > ds->nevents;
-}
-
 static bool has_purchases(const vc_dataset *ds)
 {
     return ds->ev_amount != NULL ||
@@ -70,7 +64,7 @@ static vc_status build(vc_portraits *pt, const vc_options *opts)
     void *fact = NULL;
     vci_pool *pool = NULL;
     vci_progress prog = vci_progress_of(opts, "portraits");
-    pt->explicit_ratings = is_explicit(ds);
+    pt->explicit_ratings = vci_ds_is_explicit(ds);
     pt->purchases = has_purchases(ds);
     pt->nusers = ds->nusers;
     VCI_CHECK(vci_topics_build(&pt->topics, ds, opts));

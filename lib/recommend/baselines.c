@@ -71,7 +71,7 @@ vc_status vci_baselines_new(vci_baselines **out, const vc_dataset *ds,
         return VC_ERR_NOMEM;
     b->ds = ds;
     size_t ni = VCI_MAX(ds->nitems, 1u), nu = VCI_MAX(ds->nusers, 1u);
-    bool explicit_ratings = ds->type_count && ds->type_count[VC_EVENT_RATING] * 2 > ds->nevents;
+    bool explicit_ratings = vci_ds_is_explicit(ds);
     float maxv = 0;
     for (size_t e = 0; e < ds->nevents; e++)
         maxv = VCI_MAX(maxv, ds->ev_value[e]);

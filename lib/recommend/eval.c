@@ -226,7 +226,7 @@ static vc_status run(vc_eval *ev, eval_ctx *c, const vc_options *opts)
     VCI_CHECK(vci_split_make(&c->sp, c->ds, split, (uint64_t)vci_opt_int(opts, VCI_OPT_SEED),
                              opts));
     const vc_dataset *tr = c->sp.train;
-    c->explicit_ratings = tr->type_count && tr->type_count[VC_EVENT_RATING] * 2 > tr->nevents;
+    c->explicit_ratings = vci_ds_is_explicit(tr);
     c->relevant_rating = (float)vci_opt_float(opts, VCI_OPT_EVAL_RELEVANT_RATING);
     VCI_CHECK(vc_portrait_build(&c->pt, tr, opts));
     VCI_CHECK(vc_cluster_run(&c->cm, c->pt, opts));
