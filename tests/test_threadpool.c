@@ -115,14 +115,15 @@ static void test_cancellation(void **state)
         assert_non_null(strstr(vc_last_error(), "squares"));
         assert_true(calls >= 1);
         size_t ran = 0;
-        for (size_t t = 0; t < NTASKS; t++)
+        for (size_t t = 0; t < NTASKS; t++) {
+            assert_true(atomic_load(&j.runs[t]) <= 1);
             ran += (size_t)atomic_load(&j.runs[t]);
-        /* inline, the loop stops at half; with workers, they may finish
-         * every (trivial) task before the caller sees the cancellation */
+        }
+        /* inline, the stop is exact; with helper threads the tasks are so
+         * short that they may all have run before the calling thread's
+         * report (seen under ThreadSanitizer's scheduling) */
         if (counts[i] == 1)
             assert_true(ran < NTASKS);
-        else
-            assert_true(ran <= NTASKS);
         vci_pool_free(pool);
     }
 }

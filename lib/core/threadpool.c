@@ -59,8 +59,11 @@ static void record_failure(vci_pool *p, size_t task, vc_status s)
 }
 
 /* Claim and run tasks until none is left or the job stops. */
+/* Claim and run tasks until none is left or the job stops. The calling
+ * thread (prog not NULL) reports progress after each of its tasks and
+ * records in *reported the completed count it last reported. */
 static void run_tasks(vci_pool *p, unsigned worker, const vci_progress *prog,
-                      vc_status *cancel)
+                      vc_status *cancel, size_t *reported)
 {
     while (!atomic_load(&p->stop)) {
         size_t t = atomic_fetch_add(&p->next, 1);
@@ -71,6 +74,7 @@ static void run_tasks(vci_pool *p, unsigned worker, const vci_progress *prog,
             record_failure(p, t, s);
         size_t done = atomic_fetch_add(&p->completed, 1) + 1;
         if (prog && *cancel == VC_OK) {
+            *reported = done;
             *cancel = vci_progress_report(prog, (double)done / (double)p->ntasks);
             if (*cancel != VC_OK)
                 atomic_store(&p->stop, true);
@@ -92,7 +96,7 @@ static void *worker_main(void *arg)
         seen = p->generation;
         pthread_mutex_unlock(&p->mu);
         vc_status unused = VC_OK;
-        run_tasks(p, worker, NULL, &unused);
+        run_tasks(p, worker, NULL, &unused, NULL);
         pthread_mutex_lock(&p->mu);
         if (--p->busy == 0)
             pthread_cond_signal(&p->done_cv);
@@ -198,7 +202,8 @@ vc_status vci_parallel_for(vci_pool *p, size_t ntasks, vci_task_fn fn,
     pthread_mutex_unlock(&p->mu);
 
     vc_status cancel = VC_OK;
-    run_tasks(p, 0, prog, &cancel);
+    size_t reported = 0;
+    run_tasks(p, 0, prog, &cancel, &reported);
 
     pthread_mutex_lock(&p->mu);
     while (p->busy > 0)
@@ -206,10 +211,11 @@ vc_status vci_parallel_for(vci_pool *p, size_t ntasks, vci_task_fn fn,
     vc_status s = p->fail_status;
     pthread_mutex_unlock(&p->mu);
 
-    /* the workers may have run every task: the caller still reports the
-     * end, so every stage is reported (and cancellable) at least once */
-    if (s == VC_OK && prog && cancel == VC_OK)
+    /* The helpers may have finished the last tasks: the callback still
+     * sees the stage complete, and may cancel there, as inline. */
+    if (prog && s == VC_OK && cancel == VC_OK && reported < ntasks)
         cancel = vci_progress_report(prog, 1.0);
+
     if (s != VC_OK)
         return vci_error(s, "%s", p->fail_message);
     if (cancel != VC_OK)

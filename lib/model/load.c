@@ -204,6 +204,27 @@ static bool times_ok(const vc_dataset *ds)
     return true;
 }
 
+/* The by-item index lists each item's own events; the per-type counts
+ * add up the events' types (one type for all when ev_type is absent). */
+static bool event_index_ok(const vc_dataset *ds)
+{
+    for (uint32_t i = 0; i < ds->nitems; i++)
+        for (uint64_t k = ds->item_start[i]; k < ds->item_start[i + 1]; k++)
+            if (ds->ev_item[ds->item_events[k]] != i)
+                return false;
+    uint64_t count[256] = {0}; /* ntypes <= 256 (scalars) */
+    if (ds->ev_type) {
+        for (uint64_t e = 0; e < ds->nevents; e++)
+            count[ds->ev_type[e]]++; /* ev_type[e] < ntypes: checked */
+    } else if (ds->nevents) {
+        count[ds->ev_single_type] = ds->nevents;
+    }
+    for (uint32_t t = 0; t < ds->ntypes; t++)
+        if (ds->type_count[t] != count[t])
+            return false;
+    return true;
+}
+
 /* Indices in range, strings inside their pools, CSR starts non-decreasing
  * and ending at the length of the array they index (links). */
 static vc_status check_invariants(const file_view *f, const vc_communities *cm,
@@ -228,6 +249,7 @@ static vc_status check_invariants(const file_view *f, const vc_communities *cm,
     ok = ok && times_ok(ds);
     for (uint64_t e = 0; ok && ds->ev_type && e < ne; e++)
         ok = ds->ev_type[e] < ds->ntypes;
+    ok = ok && event_index_ok(ds);
     for (uint64_t u = 0; ok && u < nu; u++) /* keys must be present */
         ok = ds->user_key[u] != 0;
     for (uint64_t i = 0; ok && i < ni; i++)

@@ -42,7 +42,14 @@ vc_status vci_schema_add(vci_schema *s, vci_layer layer, const char *group,
     VCI_CHECK(vci_strpool_add(&s->strings, name, strlen(name), &c.name));
     if (index)
         *index = s->ncols;
-    s->cols[s->ncols++] = c;
+    /* field by field into a zeroed slot: the padding is saved in model
+     * files, which must not carry indeterminate bytes */
+    vci_column *slot = &s->cols[s->ncols++];
+    memset(slot, 0, sizeof *slot);
+    slot->layer = c.layer;
+    slot->group = c.group;
+    slot->name = c.name;
+    slot->weight = c.weight;
     return VC_OK;
 }
 
