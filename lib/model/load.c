@@ -106,13 +106,23 @@ static bool str_ok(const vci_strpool *pool, size_t off)
     if (off < 1 + sizeof(uint32_t) || off >= pool->len)
         return false;
     uint32_t n = vci_strpool_strlen(pool, off);
-    return n < pool->len - off && pool->data[off + n] == '\0';
+    /* whole as a C string: terminated, and no NUL inside */
+    return n < pool->len - off && pool->data[off + n] == '\0' &&
+           memchr(pool->data + off, '\0', n) == NULL;
 }
 
 static bool strs_ok(const vci_strpool *pool, const size_t *offs, uint64_t n)
 {
     for (uint64_t i = 0; i < n; i++)
         if (!str_ok(pool, offs[i]))
+            return false;
+    return true;
+}
+
+static bool present(const size_t *offs, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++)
+        if (offs[i] == 0)
             return false;
     return true;
 }
@@ -250,10 +260,11 @@ static vc_status check_invariants(const file_view *f, const vc_communities *cm,
     for (uint64_t e = 0; ok && ds->ev_type && e < ne; e++)
         ok = ds->ev_type[e] < ds->ntypes;
     ok = ok && event_index_ok(ds);
-    for (uint64_t u = 0; ok && u < nu; u++) /* keys must be present */
-        ok = ds->user_key[u] != 0;
-    for (uint64_t i = 0; ok && i < ni; i++)
-        ok = ds->item_key[i] != 0;
+    /* keys and names must be present (offset 0 means none) */
+    ok = ok && present(ds->user_key, nu) && present(ds->item_key, ni) &&
+         present(ds->attr_name, ds->nattrs) && present(ds->cat_name, ds->ncats) &&
+         present(ds->type_name, ds->ntypes) && present(tp->name, tp->ntopics) &&
+         present(pt->tag_name, pt->ntags);
     ok = ok && strs_ok(tp->pool, tp->name, tp->ntopics) &&
          csr_ok_uint32_t(tp->item_start, ni, links->topics) &&
          below(tp->item_topic, links->topics, tp->ntopics) &&
@@ -274,7 +285,8 @@ static vc_status check_invariants(const file_view *f, const vc_communities *cm,
         const vci_community *k = &cm->comm[c];
         ok = (k->topic == UINT32_MAX || k->topic < tp->ntopics) && k->name && k->persona &&
              str_ok(&cm->strings, k->name) && str_ok(&cm->strings, k->persona) &&
-             k->tag_begin <= k->tag_end && k->tag_end <= cm->ntag;
+             k->tag_begin <= k->tag_end && k->tag_end <= cm->ntag &&
+             k->size <= cm->comm_start[c + 1] - cm->comm_start[c];
     }
     if (ok && !numbers_ok(cm, ix, links))
         return bad(f, "non-finite or out-of-range numbers");
@@ -283,26 +295,29 @@ static vc_status check_invariants(const file_view *f, const vc_communities *cm,
 
 /* ---- assembling ------------------------------------------------------------ */
 
-static vc_status rebuild_maps(vc_dataset *ds)
+/* Put every key of strings at offs[0..n) into map, each once. */
+static vc_status map_keys(const file_view *f, vci_idmap *map, const vci_strpool *strings,
+                          const size_t *offs, uint32_t n, const char *what)
 {
-    VCI_CHECK(vci_idmap_reserve(&ds->user_map, ds->nusers));
-    for (uint32_t u = 0; u < ds->nusers; u++) {
-        size_t k = ds->user_key[u];
-        VCI_CHECK(vci_idmap_put(&ds->user_map, vci_strpool_str(&ds->strings, k),
-                                vci_strpool_strlen(&ds->strings, k), u));
-    }
-    VCI_CHECK(vci_idmap_reserve(&ds->item_map, ds->nitems));
-    for (uint32_t i = 0; i < ds->nitems; i++) {
-        size_t k = ds->item_key[i];
-        VCI_CHECK(vci_idmap_put(&ds->item_map, vci_strpool_str(&ds->strings, k),
-                                vci_strpool_strlen(&ds->strings, k), i));
-    }
-    for (uint32_t c = 0; c < ds->ncats; c++) {
-        size_t k = ds->cat_name[c];
-        VCI_CHECK(vci_idmap_put(&ds->cat_map, vci_strpool_str(&ds->strings, k),
-                                vci_strpool_strlen(&ds->strings, k), c));
+    VCI_CHECK(vci_idmap_reserve(map, n));
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t stored;
+        bool added;
+        VCI_CHECK(vci_idmap_get_or_add(map, vci_strpool_str(strings, offs[i]),
+                                       vci_strpool_strlen(strings, offs[i]), i, &stored,
+                                       NULL, &added));
+        if (!added)
+            return vci_error(VC_ERR_FORMAT, "%s: not a valid vcomm model: %s '%s' is "
+                             "there twice", f->path, what, vci_strpool_str(strings, offs[i]));
     }
     return VC_OK;
+}
+
+static vc_status rebuild_maps(const file_view *f, vc_dataset *ds)
+{
+    VCI_CHECK(map_keys(f, &ds->user_map, &ds->strings, ds->user_key, ds->nusers, "user id"));
+    VCI_CHECK(map_keys(f, &ds->item_map, &ds->strings, ds->item_key, ds->nitems, "item id"));
+    return map_keys(f, &ds->cat_map, &ds->strings, ds->cat_name, ds->ncats, "category");
 }
 
 static vc_status read_options(const file_view *f, vc_options *opts)
@@ -353,7 +368,7 @@ vc_status vci_model_assemble(vc_model *m, const unsigned char *data,
     if (s == VC_OK)
         s = check_invariants(&f, cm, ix, &links);
     if (s == VC_OK)
-        s = rebuild_maps(m->ds);
+        s = rebuild_maps(&f, m->ds);
     if (s == VC_OK)
         s = read_options(&f, m->opts);
     vci_free(blobs);
