@@ -118,54 +118,19 @@ static void orthonormalise(double *z, size_t n, size_t l)
     }
 }
 
-/* Cyclic Jacobi on the symmetric l x l matrix a (lower triangle filled on
- * entry): eigenvalues into lambda, eigenvectors into the columns of w,
- * sorted by decreasing eigenvalue. */
+/* Eigen-decomposition of the symmetric l x l matrix a (lower triangle
+ * filled on entry) with the portraits' Jacobi routine: eigenvalues into
+ * lambda, eigenvectors into the columns of w, sorted by decreasing
+ * eigenvalue. */
 static void jacobi_eigen(double *a, size_t l, double *lambda, double *w)
 {
-    for (size_t i = 0; i < l; i++)
+    double diag = 0;
+    for (size_t i = 0; i < l; i++) {
+        diag += a[i * l + i] * a[i * l + i];
         for (size_t j = 0; j < i; j++)
             a[j * l + i] = a[i * l + j];
-    for (size_t i = 0; i < l * l; i++)
-        w[i] = 0;
-    for (size_t i = 0; i < l; i++)
-        w[i * l + i] = 1;
-    for (int sweep = 0; sweep < 60; sweep++) {
-        double off = 0, diag = 0;
-        for (size_t i = 0; i < l; i++) {
-            diag += a[i * l + i] * a[i * l + i];
-            for (size_t j = i + 1; j < l; j++)
-                off += a[i * l + j] * a[i * l + j];
-        }
-        if (off <= 1e-24 * diag || off == 0)
-            break;
-        for (size_t p = 0; p < l; p++)
-            for (size_t q = p + 1; q < l; q++) {
-                double apq = a[p * l + q];
-                if (fabs(apq) < 1e-300)
-                    continue;
-                double theta = (a[q * l + q] - a[p * l + p]) / (2 * apq);
-                double t = (theta >= 0 ? 1 : -1) / (fabs(theta) + sqrt(theta * theta + 1));
-                double cs = 1 / sqrt(t * t + 1), sn = t * cs;
-                for (size_t k = 0; k < l; k++) {
-                    double akp = a[k * l + p], akq = a[k * l + q];
-                    a[k * l + p] = cs * akp - sn * akq;
-                    a[k * l + q] = sn * akp + cs * akq;
-                }
-                for (size_t k = 0; k < l; k++) {
-                    double apk = a[p * l + k], aqk = a[q * l + k];
-                    a[p * l + k] = cs * apk - sn * aqk;
-                    a[q * l + k] = sn * apk + cs * aqk;
-                }
-                for (size_t k = 0; k < l; k++) {
-                    double wkp = w[k * l + p], wkq = w[k * l + q];
-                    w[k * l + p] = cs * wkp - sn * wkq;
-                    w[k * l + q] = sn * wkp + cs * wkq;
-                }
-            }
     }
-    for (size_t i = 0; i < l; i++)
-        lambda[i] = a[i * l + i];
+    vci_jacobi_eigen(a, l, lambda, w, 1e-24 * diag);
     for (size_t i = 0; i < l; i++) { /* selection sort of the columns */
         size_t best = i;
         for (size_t j = i + 1; j < l; j++)
