@@ -359,6 +359,8 @@ vc_status vci_model_assemble(vc_model *m, const unsigned char *data,
     vci_model_links links = vci_model_links_of(&sc);
     vci_blob *blobs = vci_calloc(VCI_MODEL_MAX_BLOBS, sizeof *blobs);
     vc_status s = blobs ? vci_model_scalars_set(cm, ix, &sc) : VC_ERR_NOMEM;
+    if (s == VC_ERR_FORMAT) /* name the file, as every other format error */
+        s = vci_error_prefix(s, path);
     if (s == VC_OK)
         s = copy_blobs(&f, blobs, vci_model_layout(cm, ix, &sc, blobs));
     if (ix) { /* hand the index to the communities: freed with them */
