@@ -3,8 +3,8 @@
  * (suite 'concurrency'): a data set, its portraits and communities, and the
  * same three loaded from a model file. Every thread walks every accessor
  * (the fingerprints of tests/testutil.h), recommends for every user,
- * targets every item and category, and makes calls that fail, in its own
- * order; every answer must equal the one computed on one thread before.
+ * targets every item and category, makes calls that fail, and some run
+ * vc_recommend_all (a thread pool inside each caller), in its own order; every answer must equal the one computed on one thread before.
  *
  * Invariants checked: built handles are immutable and safe to share (no
  * answer differs, ThreadSanitizer reports no race: meson setup build-tsan
@@ -42,6 +42,7 @@ typedef struct handles {
     uint64_t *rec;     /* [users] fingerprint of vc_recommend */
     uint64_t *item;    /* [items] of vc_target_item */
     uint64_t *cat;     /* [categories] of vc_target_category */
+    uint64_t all;      /* of vc_recommend_all's whole output */
 } handles;
 
 static struct {
@@ -78,6 +79,22 @@ static uint64_t target_category_fp(const handles *h, size_t c)
     uint64_t fp = s == VC_OK ? tu_fp_recs(r) : (uint64_t)s;
     vc_recs_free(r);
     return fp;
+}
+
+static int fold_rec(size_t user, size_t rank, size_t item, double score, void *ud)
+{
+    uint64_t *h = ud;
+    uint64_t v[3] = {user, rank, item};
+    *h = tu_fp_bytes(tu_fp_bytes(*h, v, sizeof v), &score, sizeof score);
+    return 0;
+}
+
+/* vc_recommend_all runs its own thread pool inside each caller's thread. */
+static uint64_t recommend_all_fp(const handles *h)
+{
+    uint64_t fp = TU_FP_INIT;
+    vc_status s = vc_recommend_all(h->cm, REC_N, shared.opts, fold_rec, &fp);
+    return s == VC_OK ? fp : (uint64_t)s;
 }
 
 static void expect(uint64_t got, uint64_t want, const char *what, const handles *h, size_t k)
@@ -118,6 +135,8 @@ static void query_all(const handles *h, size_t tid)
     }
     for (size_t c = 0; c < nc; c++)
         expect(target_category_fp(h, c), h->cat[c], "targeting of category", h, c);
+    if (tid % 3 == 0)
+        expect(recommend_all_fp(h), h->all, "vc_recommend_all output", h, 0);
     expect(tu_fp_dataset(h->ds), h->fp_ds, "data set accessors", h, 0);
     expect(tu_fp_portraits(h->pt), h->fp_pt, "portrait accessors", h, 0);
     expect(tu_fp_communities(h->cm), h->fp_cm, "community accessors", h, 0);
@@ -152,6 +171,7 @@ static void reference(handles *h, const vc_communities *ref_cm)
         h->item[i] = target_item_fp(&ref, i);
     for (size_t c = 0; c < nc; c++)
         h->cat[c] = target_category_fp(&ref, c);
+    h->all = recommend_all_fp(&ref);
     h->fp_ds = tu_fp_dataset(h->ds);
     h->fp_pt = tu_fp_portraits(h->pt);
     h->fp_cm = tu_fp_communities(ref_cm);
@@ -201,9 +221,9 @@ static void test_shared_handles(void **state)
     vc_model *m;
     ok(vc_model_load(&m, path, NULL));
 
-    shared.sets[0] = (handles){"built", ds, pt, cm, 0, 0, 0, NULL, NULL, NULL};
+    shared.sets[0] = (handles){"built", ds, pt, cm, 0, 0, 0, NULL, NULL, NULL, 0};
     shared.sets[1] = (handles){"model", vc_model_dataset(m), vc_model_portraits(m),
-                               vc_model_communities(m), 0, 0, 0, NULL, NULL, NULL};
+                               vc_model_communities(m), 0, 0, 0, NULL, NULL, NULL, 0};
     shared.nsets = 2;
     reference(&shared.sets[0], twin);
     reference(&shared.sets[1], twin);

@@ -116,6 +116,14 @@ static void test_sections(void **state)
     forged("flipped_section_bit", b, g.size, VC_ERR_FORMAT, "section 3 checksum mismatch");
     free(b);
 
+    b = copy(); /* fewer event types than the predefined seven */
+    assert_int_equal(mf_section(b, g.size, 0, &off, &size), 0);
+    uint64_t ntypes = 3;
+    memcpy(b + off + 4 * 8, &ntypes, 8); /* scalar word 4: event types */
+    mf_reseal(b, g.size);
+    forged("few_event_types", b, g.size, VC_ERR_FORMAT, "model scalars out of range");
+    free(b);
+
     b = copy(); /* a section pointing past the end */
     uint64_t far = g.size + 4096;
     uint32_t nsec;

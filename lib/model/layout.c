@@ -110,6 +110,7 @@ vc_status vci_model_scalars_set(vc_communities *cm, vci_rec_index *ix,
     const uint64_t *w = sc->words;
     if (!fits_u32(w[W_NUSERS]) || !fits_u32(w[W_NATTRS]) || !fits_u32(w[W_NITEMS]) ||
         !fits_u32(w[W_NCATS]) || !fits_u32(w[W_NTYPES]) || w[W_NTYPES] > 256 ||
+        w[W_NTYPES] <= VC_EVENT_PURCHASE || /* the predefined types come first */
         !fits_u32(w[W_NEVENTS]) || !fits_u32(w[W_NTOPICS]) || !fits_u32(w[W_NCOLS]) ||
         w[W_STRIDE] < w[W_NCOLS] || w[W_STRIDE] % 16 || !fits_u32(w[W_STRIDE]) ||
         !fits_u32(w[W_NTAGS]) || !fits_u32(w[W_NCOMM]) || w[W_NGLOBAL] > w[W_NCOMM] ||

@@ -6,6 +6,7 @@
  * id maps.
  */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -157,11 +158,23 @@ static bool finite_all(const float *v, uint64_t n)
     return true;
 }
 
+/* All in [lo, hi] (so finite). */
+static bool within_all(const float *v, uint64_t n, float lo, float hi)
+{
+    for (uint64_t i = 0; i < n; i++)
+        if (!(v[i] >= lo && v[i] <= hi))
+            return false;
+    return true;
+}
+
+/* Shares, weights and strengths are at most 1, up to float rounding. */
+#define UNIT_MAX 1.001f
+
 /* Weights and strengths are in (0, 1]. */
 static bool unit_all(const float *v, uint64_t n)
 {
     for (uint64_t i = 0; i < n; i++)
-        if (!(v[i] > 0 && v[i] <= 1))
+        if (!(v[i] > 0 && v[i] <= UNIT_MAX))
             return false;
     return true;
 }
@@ -186,12 +199,14 @@ static bool numbers_ok(const vc_communities *cm, const vci_rec_index *ix,
               finite_all(cm->tag_weight, cm->ntag);
     for (uint32_t c = 0; ok && c < cm->ncomm; c++) {
         float sil = cm->comm[c].silhouette, share = cm->comm[c].share;
-        ok = (isnan(sil) || (sil >= -1 && sil <= 1)) && share >= 0 && share <= 1;
+        ok = (isnan(sil) || (sil >= -UNIT_MAX && sil <= UNIT_MAX)) && share >= 0 &&
+             share <= UNIT_MAX;
     }
-    if (ok && ix)
-        ok = finite_all(ix->score, cells) && finite_all(ix->pop, cells) &&
-             (!ix->mean || finite_all(ix->mean, cells)) && finite_all(ix->user_norm, nu) &&
-             finite_all(ix->item_pop, ni);
+    if (ok && ix) /* popularity is a share of members; scores and norms >= 0 */
+        ok = within_all(ix->score, cells, 0, FLT_MAX) && within_all(ix->pop, cells, 0, UNIT_MAX) &&
+             (!ix->mean || finite_all(ix->mean, cells)) &&
+             within_all(ix->user_norm, nu, 0, FLT_MAX) &&
+             within_all(ix->item_pop, ni, 0, FLT_MAX);
     return ok;
 }
 
@@ -359,6 +374,8 @@ vc_status vci_model_assemble(vc_model *m, const unsigned char *data,
     vci_model_links links = vci_model_links_of(&sc);
     vci_blob *blobs = vci_calloc(VCI_MODEL_MAX_BLOBS, sizeof *blobs);
     vc_status s = blobs ? vci_model_scalars_set(cm, ix, &sc) : VC_ERR_NOMEM;
+    if (s == VC_ERR_FORMAT) /* name the file, as every other format error */
+        s = vci_error_prefix(s, path);
     if (s == VC_OK)
         s = copy_blobs(&f, blobs, vci_model_layout(cm, ix, &sc, blobs));
     if (ix) { /* hand the index to the communities: freed with them */

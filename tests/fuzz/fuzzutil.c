@@ -212,7 +212,7 @@ void fz_walk_portraits(const vc_portraits *pt)
             const char *tag;
             float w;
             FZ_ASSERT(vc_portraits_tag(pt, u, k, &tag, &w) == VC_OK);
-            FZ_ASSERT(tag != NULL && w > 0 && w <= 1);
+            FZ_ASSERT(tag != NULL && w > 0 && w <= 1.001f); /* float rounding */
         }
     }
     FZ_ASSERT(vc_portraits_row(pt, nu, row, nc) == VC_ERR_RANGE);
@@ -238,7 +238,7 @@ void fz_walk_communities(const vc_communities *cm)
         (void)vc_community_topic(cm, c);
         FZ_ASSERT(vc_community_size(cm, c) <= nu);
         double sil = vc_community_silhouette(cm, c);
-        FZ_ASSERT(isnan(sil) || (sil >= -1.0001 && sil <= 1.0001));
+        FZ_ASSERT(isnan(sil) || (sil >= -1.001 && sil <= 1.001));
         for (size_t k = 0; k < vc_community_tag_count(cm, c); k++) {
             const char *tag;
             float share;
@@ -248,7 +248,7 @@ void fz_walk_communities(const vc_communities *cm)
         FZ_ASSERT(vc_community_members(cm, c, ids, str, nu, &count) == VC_OK);
         FZ_ASSERT(count <= nu);
         for (size_t k = 0; k < count; k++)
-            FZ_ASSERT(ids[k] < nu && str[k] > 0 && str[k] <= 1.0001f);
+            FZ_ASSERT(ids[k] < nu && str[k] > 0 && str[k] <= 1.001f);
         FZ_ASSERT(vc_community_centroid(cm, c, centroid, ncols) == VC_OK);
     }
     for (size_t u = 0; u < cap(nu); u++) {
