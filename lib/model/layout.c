@@ -97,6 +97,37 @@ void vci_model_scalars_get(const vc_communities *cm,
     w[W_EMB_STRIDE] = ix ? ix->emb_stride : 0;
 }
 
+/* Columns first .. first + width - 1 exist; UINT32_MAX (absent) only where
+ * the portraits allow it. */
+static bool span_ok(uint32_t first, uint64_t width, uint64_t ncols, bool optional)
+{
+    if (first == UINT32_MAX)
+        return optional;
+    return (uint64_t)first + width <= ncols;
+}
+
+/* Every column the portrait, tag and targeting code reads through the
+ * map lies inside the row (behaviour.c: topic groups ntopics wide, rating
+ * mean and spread together, the four rfm columns from frequency, four
+ * time-of-day columns from night). */
+static bool map_ok(const vci_column_map *m, uint64_t nt, uint64_t ncols)
+{
+    bool rating = m->rating_mean == UINT32_MAX
+                      ? m->rating_spread == UINT32_MAX
+                      : m->rating_spread == m->rating_mean + 1u && span_ok(m->rating_mean, 2, ncols, false);
+    bool rfm = m->frequency == UINT32_MAX
+                   ? m->monetary == UINT32_MAX
+                   : m->monetary == m->frequency + 1u && span_ok(m->frequency, 4, ncols, false);
+    return rating && rfm && span_ok(m->share, nt, ncols, false) &&
+           span_ok(m->rating, nt, ncols, true) && span_ok(m->affinity, nt, ncols, false) &&
+           span_ok(m->events, 1, ncols, false) && span_ok(m->per_week, 1, ncols, false) &&
+           span_ok(m->recency, 1, ncols, false) && span_ok(m->tenure, 1, ncols, false) &&
+           span_ok(m->entropy, 1, ncols, false) && span_ok(m->weekend, 1, ncols, false) &&
+           span_ok(m->night, 4, ncols, false) && span_ok(m->churn, 1, ncols, false) &&
+           span_ok(m->propensity, 1, ncols, false) && m->fact_begin <= m->fact_end &&
+           m->fact_end <= ncols;
+}
+
 static bool fits_u32(uint64_t v)
 {
     return v < UINT32_MAX;
@@ -150,6 +181,8 @@ vc_status vci_model_scalars_set(vc_communities *cm, vci_rec_index *ix,
         map[i] = (uint32_t)w[W_MAP + i];
     }
     memcpy(&pt->map, map, sizeof map);
+    if (!map_ok(&pt->map, w[W_NTOPICS], w[W_NCOLS]))
+        return vci_error(VC_ERR_FORMAT, "model column map out of range");
     cm->ncomm = cm->cap = (uint32_t)w[W_NCOMM];
     cm->nglobal = (uint32_t)w[W_NGLOBAL];
     cm->ncols = pt->ncols;
