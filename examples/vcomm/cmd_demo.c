@@ -23,12 +23,7 @@ static void stats(const cli_ctx *ctx, json_writer *w, const vc_dataset *ds)
         json_begin_object(w);
         json_key(w, "format");
         json_string(w, vc_dataset_format(ds));
-        json_key(w, "users");
-        json_uint(w, vc_dataset_user_count(ds));
-        json_key(w, "items");
-        json_uint(w, vc_dataset_item_count(ds));
-        json_key(w, "events");
-        json_uint(w, vc_dataset_event_count(ds));
+        cli_json_counts(w, ds);
         json_key(w, "categories");
         json_uint(w, vc_dataset_category_count(ds));
         json_end_object(w);
