@@ -80,11 +80,11 @@ static void test_header(void **state)
     free(b);
 
     b = copy();
-    put32(b, MF_VERSION, 2);
+    put32(b, MF_VERSION, 3);
     forged("version_unresealed", b, g.size, VC_ERR_FORMAT, "header checksum mismatch");
     mf_reseal(b, g.size);
     forged("wrong_version", b, g.size, VC_ERR_FORMAT,
-           "model format version 2, this library reads version 1");
+           "model format version 3, this library reads version 2");
     free(b);
 
     b = copy();

@@ -35,6 +35,8 @@ typedef struct vci_community {
     size_t name;          /* offsets in strings */
     size_t persona;
     uint32_t tag_begin, tag_end;  /* into tag_id / tag_weight */
+    float temperature;    /* T of the membership strengths of its clustering */
+    uint32_t reserved;    /* 0 (keeps the record 48 bytes in model files) */
 } vci_community;
 
 struct vc_communities {

@@ -69,6 +69,8 @@ vc_status vci_membership_add(vc_communities *cm, const vci_clustering *cl,
     double softness = vci_opt_float(opts, VCI_OPT_COMMUNITY_SOFTNESS);
     double min_strength = vci_opt_float(opts, VCI_OPT_COMMUNITY_MIN_STRENGTH);
     double temp = softness * VCI_MAX((double)dmin[n / 2], 1e-6);
+    for (size_t j = 0; j < k; j++)
+        cm->comm[first_comm + j].temperature = (float)temp;
     vc_status s = VC_OK;
     for (size_t b = 0; b < n && s == VC_OK; b += BLOCK) {
         size_t m = VCI_MIN((size_t)BLOCK, n - b);

@@ -30,6 +30,8 @@ enum {
 };
 _Static_assert(W_COUNT <= 64, "scalar words overflow section 0");
 _Static_assert(sizeof(vci_column_map) == 18 * sizeof(uint32_t), "column map");
+_Static_assert(sizeof(vci_community) == 48, "community record");
+_Static_assert(sizeof(vci_column) == 32, "schema column record");
 
 static const char *const formats[] = {"api", "ml-1m", "ml-100k", "ml-latest",
                                       "merchant", "synthetic"};

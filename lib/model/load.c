@@ -199,8 +199,9 @@ static bool numbers_ok(const vc_communities *cm, const vci_rec_index *ix,
               finite_all(cm->tag_weight, cm->ntag);
     for (uint32_t c = 0; ok && c < cm->ncomm; c++) {
         float sil = cm->comm[c].silhouette, share = cm->comm[c].share;
+        float temp = cm->comm[c].temperature;
         ok = (isnan(sil) || (sil >= -UNIT_MAX && sil <= UNIT_MAX)) && share >= 0 &&
-             share <= UNIT_MAX;
+             share <= UNIT_MAX && isfinite(temp) && temp > 0;
     }
     if (ok && ix) /* popularity is a share of members; scores and norms >= 0 */
         ok = within_all(ix->score, cells, 0, FLT_MAX) && within_all(ix->pop, cells, 0, UNIT_MAX) &&

@@ -17,7 +17,7 @@
 #include "recommend.h"
 
 #define VCI_MODEL_MAGIC "VCOMMMDL"
-#define VCI_MODEL_VERSION 1u
+#define VCI_MODEL_VERSION 2u
 #define VCI_MODEL_ALIGN 64
 
 /** CRC-32C (Castagnoli) of n bytes, continuing from crc (start with 0). */
