@@ -375,6 +375,24 @@ VC_API vc_status vc_dataset_add_event(vc_dataset *ds, const char *user_id,
                                       double value, double amount,
                                       int64_t time);
 
+/**
+ * Append the events of a file or directory (any format vc_dataset_load
+ * reads; a merchant CSV of new events is the usual one) to a data set,
+ * then finalise it. Users and items are matched by external id; new ones
+ * are added (new items with their title, price and categories); attribute
+ * values in the input overwrite the user's. The input is parsed in full
+ * before anything changes, so a malformed input ("path:line: what")
+ * leaves ds as it was. Then bring portraits and communities up to date
+ * with vc_portrait_update() and vc_cluster_assign() / vc_cluster_refresh().
+ * Options: load.* as for vc_dataset_load, threads, progress.
+ * @param added  receives the number of events appended; may be NULL.
+ * @return VC_OK, VC_ERR_INVALID, VC_ERR_IO, VC_ERR_PARSE, VC_ERR_FORMAT,
+ *         VC_ERR_NOMEM (then ds may hold some of the new users and items
+ *         but none of the events).
+ */
+VC_API vc_status vc_dataset_append(vc_dataset *ds, const char *path,
+                                   const vc_options *opts, size_t *added);
+
 /** Build the indexes (events by user sorted by time, by item). Queries
  *  below need a finalised data set (VC_ERR_STATE otherwise, or 0/NULL for
  *  the count and name accessors). */
@@ -713,7 +731,9 @@ VC_API vc_status vc_pca(const float *x, size_t n, size_t d, size_t stride,
  *  the user will likely do) — plus weighted readable tags. Columns are
  *  named "layer/group/name" ("model/category_share/Drama"); docs/method.md
  *  lists them. Portraits borrow the data set, which must outlive them.
- *  Built portraits are immutable and safe to query from many threads. @{ */
+ *  Portraits are safe to query from many threads; only
+ *  vc_portrait_update() changes them (no other call on them may run
+ *  meanwhile). @{ */
 
 typedef struct vc_portraits vc_portraits;
 
@@ -728,6 +748,29 @@ typedef struct vc_portraits vc_portraits;
 VC_API vc_status vc_portrait_build(vc_portraits **out, const vc_dataset *ds,
                                    const vc_options *opts);
 VC_API void vc_portraits_free(vc_portraits *pt);
+
+/**
+ * Bring portraits up to date after their data set grew (events, users or
+ * items added, then vc_dataset_finalize()), recomputing only what changed:
+ * the rows of touched users (new users, users with new events or changed
+ * attributes) in full; for everyone else recency moves with the data set's
+ * end and the predictive layer is refitted; feature rows keep the build's
+ * standardisation, so communities stay comparable. The schema and topic
+ * set stay as built: a category or attribute value that first appears
+ * after the build gets no column until a rebuild (new items are mapped
+ * onto the existing topics). docs/incremental.md gives the tolerance
+ * against a full rebuild.
+ * Options: as vc_portrait_build (use the same ones).
+ * Thread safety: no other call may use pt (or communities built on it)
+ * during the update. Communities built on pt must then be brought up to
+ * date with vc_cluster_assign() or vc_cluster_refresh() before queries.
+ * @param updated  receives the number of rows recomputed; may be NULL.
+ * @return VC_OK (also when nothing changed), VC_ERR_INVALID,
+ *         VC_ERR_STATE (data set not finalised, or smaller than pt),
+ *         VC_ERR_NOMEM, VC_ERR_CANCELLED; on error pt is unchanged.
+ */
+VC_API vc_status vc_portrait_update(vc_portraits *pt, const vc_options *opts,
+                                    size_t *updated);
 
 VC_API size_t vc_portraits_user_count(const vc_portraits *pt);
 VC_API size_t vc_portraits_column_count(const vc_portraits *pt);
@@ -847,6 +890,75 @@ VC_API vc_status vc_user_communities(const vc_communities *cm, size_t user,
  *  portrait column). @return VC_OK, VC_ERR_RANGE, VC_ERR_BUFFER. */
 VC_API vc_status vc_community_centroid(const vc_communities *cm, size_t c,
                                        float *out, size_t cap);
+
+/**
+ * Place the users whose portraits vc_portrait_update() recomputed (and new
+ * users) into the existing communities: soft memberships from their
+ * distances to the unchanged centroids, and the topic sub-communities of
+ * the topics they are now engaged in. Other users keep their memberships.
+ * Sizes, shares, mean portraits, personas and tags follow; centroids,
+ * community ids and silhouettes stay. A recommender index already built
+ * (or loaded from a model file) is refitted, keeping its item factors.
+ * Options: community.* and recommend.* as when built (use the same ones).
+ * Thread safety: no other call may use cm meanwhile.
+ * @param assigned  receives the number of users placed anew; may be NULL.
+ * @return VC_OK, VC_ERR_INVALID, VC_ERR_STATE (portraits not up to date
+ *         with their data set), VC_ERR_NOMEM; on error cm is unchanged.
+ */
+VC_API vc_status vc_cluster_assign(vc_communities *cm, const vc_options *opts,
+                                   size_t *assigned);
+/**
+ * Re-run every clustering of cm over the current portraits, warm-started
+ * from its current centroids: one k-means per clustering with the same
+ * topics and k, so community j stays community j (ids are stable; the
+ * largest-first order of a fresh build may no longer hold). Memberships,
+ * centroids, silhouettes, personas are recomputed; a built recommender
+ * index is refitted keeping its item factors.
+ * Options, thread safety, errors: as vc_cluster_assign().
+ */
+VC_API vc_status vc_cluster_refresh(vc_communities *cm, const vc_options *opts);
+
+/** A drift report: how communities changed between a snapshot
+ *  (vc_drift_begin) and a later state of the same communities
+ *  (vc_drift_end), e.g. around vc_cluster_assign / vc_cluster_refresh. */
+typedef struct vc_drift vc_drift;
+
+/** Flags of a community in a drift report (docs/incremental.md). */
+enum {
+    VC_DRIFT_GREW = 1,    /**< size up by >= drift.change of its size before */
+    VC_DRIFT_SHRANK = 2,  /**< size down by >= drift.change */
+    VC_DRIFT_SPLIT = 4,   /**< >= drift.split of its members went to one
+                               other community, >= drift.split stayed */
+    VC_DRIFT_NEW = 8      /**< no members before, some now */
+};
+
+/** Snapshot the hard memberships (each user's strongest community per
+ *  clustering) of cm. @param[out] out free with vc_drift_free().
+ *  @return VC_OK, VC_ERR_INVALID, VC_ERR_NOMEM. */
+VC_API vc_status vc_drift_begin(vc_drift **out, const vc_communities *cm);
+/** Compare the snapshot with cm now (the same communities, updated) using
+ *  drift.change and drift.split from opts (NULL = defaults).
+ *  @return VC_OK, VC_ERR_INVALID, VC_ERR_STATE (community count differs,
+ *  or already ended), VC_ERR_NOMEM. */
+VC_API vc_status vc_drift_end(vc_drift *dr, const vc_communities *cm,
+                              const vc_options *opts);
+VC_API void vc_drift_free(vc_drift *dr);
+/** Users whose hard community in some clustering changed (a user moving
+ *  in two clusterings counts twice); 0 before vc_drift_end. */
+VC_API size_t vc_drift_mover_count(const vc_drift *dr);
+/** Mover i (by user, then clustering): user index and the community it
+ *  left and joined (UINT32_MAX = none: joined or left the clustering).
+ *  Out pointers may be NULL. @return VC_OK, VC_ERR_RANGE. */
+VC_API vc_status vc_drift_mover(const vc_drift *dr, size_t i, size_t *user,
+                                uint32_t *from, uint32_t *to);
+/** Communities in the report (0 before vc_drift_end). */
+VC_API size_t vc_drift_community_count(const vc_drift *dr);
+/** Community c: hard members before and after, VC_DRIFT_* flags, and for
+ *  a split the community most of its movers joined (else UINT32_MAX).
+ *  Out pointers may be NULL. @return VC_OK, VC_ERR_RANGE. */
+VC_API vc_status vc_drift_community(const vc_drift *dr, size_t c, size_t *before,
+                                    size_t *after, unsigned *flags,
+                                    uint32_t *split_into);
 /** @} */
 
 

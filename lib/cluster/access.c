@@ -109,9 +109,9 @@ VC_API vc_status vc_user_communities(const vc_communities *cm, size_t user,
 {
     vci_clear_error();
     VCI_REQUIRE(cm, "vc_user_communities: communities are NULL");
-    if (user >= cm->pt->nusers)
+    if (user >= cm->nusers)
         return vci_error(VC_ERR_RANGE, "user %zu out of range (%u)", user,
-                         cm->pt->nusers);
+                         cm->nusers);
     return copy_segment(cm->mem_comm, cm->mem_strength, cm->mem_start[user],
                         cm->mem_start[user + 1], comms, strengths, cap, count);
 }

@@ -11,6 +11,7 @@
  * result depends only on the portraits and the options (never on threads).
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -22,6 +23,7 @@ typedef struct run_ctx {
     const vc_options *opts;
     vci_pool *pool;
     vci_membership_list list;
+    const vc_communities *warm;  /* refresh: the communities to continue */
 } run_ctx;
 
 static vc_status run_kmeans(const run_ctx *r, const float *x, size_t n,
@@ -128,18 +130,43 @@ static vc_status grow_communities(vc_communities *cm, uint32_t extra)
     return VC_OK;
 }
 
-/* Cluster cl->users (rows already in cl->x) and append its communities. */
+/* Labels of the nearest of the k init centroids (a warm start with fewer
+ * points than clusters: nothing to iterate). */
+static void nearest_labels(const vc_communities *cm, const vci_clustering *cl,
+                           const float *init, uint32_t k)
+{
+    for (size_t i = 0; i < cl->n; i++) {
+        const float *x = cl->x + i * cm->stride;
+        double best = INFINITY;
+        for (uint32_t j = 0; j < k; j++) {
+            double d = 0;
+            for (uint32_t c = 0; c < cm->ncols; c++) {
+                double t = x[c] - init[(size_t)j * cm->ncols + c];
+                d += t * t;
+            }
+            if (d < best) {
+                best = d;
+                cl->labels[i] = j;
+            }
+        }
+    }
+}
+
+/* Cluster cl->users (rows already in cl->x) and append its communities:
+ * k fixed (kfix), chosen in [2, kmax], or (init != NULL) kfix clusters
+ * continued from init (k * ncols), keeping their order. */
 static vc_status cluster_and_add(run_ctx *r, vci_clustering *cl, uint32_t kfix,
-                                 uint32_t kmax)
+                                 uint32_t kmax, const float *init)
 {
     vc_communities *cm = r->cm;
     const vc_portraits *pt = cm->pt;
-    if (cl->n == 0)
+    if (cl->n == 0 && !init)
         return VC_OK;
     uint32_t k = kfix;
     if (k == 0)
         VCI_CHECK(choose_k(r, cl->x, cl->n, kmax, &k));
-    k = (uint32_t)VCI_MIN((size_t)k, cl->n);
+    if (!init)
+        k = (uint32_t)VCI_MIN((size_t)k, cl->n);
     cl->k = k;
     float *cent = vci_calloc((size_t)k * cm->ncols, sizeof *cent);
     cl->centroids = vci_aligned_calloc((size_t)k * cm->stride, sizeof *cl->centroids);
@@ -150,13 +177,21 @@ static vc_status cluster_and_add(run_ctx *r, vci_clustering *cl, uint32_t kfix,
     double inertia;
     vc_status s = cent && cl->centroids && cl->labels && sizes && perm && tmp
                       ? VC_OK : VC_ERR_NOMEM;
-    if (s == VC_OK)
+    if (s == VC_OK && !init)
         s = run_kmeans(r, cl->x, cl->n, k, cent, cl->labels, &inertia);
+    else if (s == VC_OK && cl->n >= k)
+        s = vci_kmeans_warm(cl->x, cl->n, cm->ncols, cm->stride, k, r->opts, r->pool,
+                            init, cent, cl->labels, &inertia);
+    else if (s == VC_OK) {
+        memcpy(cent, init, (size_t)k * cm->ncols * sizeof *cent);
+        nearest_labels(cm, cl, init, k);
+    }
     if (s == VC_OK) {
         for (uint32_t j = 0; j < k; j++)
             memcpy(cl->centroids + (size_t)j * cm->stride, cent + (size_t)j * cm->ncols,
                    cm->ncols * sizeof *cent);
-        order_by_size(cl, cm->ncols, cm->stride, sizes, perm, tmp);
+        if (!init)
+            order_by_size(cl, cm->ncols, cm->stride, sizes, perm, tmp);
         s = grow_communities(cm, k);
     }
     uint32_t first = cm->ncomm;
@@ -164,6 +199,7 @@ static vc_status cluster_and_add(run_ctx *r, vci_clustering *cl, uint32_t kfix,
         vci_community *c = &cm->comm[first + j];
         memset(c, 0, sizeof *c);
         c->topic = cl->topic;
+        c->temperature = 1.0f; /* set from the members (membership.c) */
         float *craw = cm->centroid_raw + (size_t)(first + j) * cm->ncols;
         memset(craw, 0, cm->ncols * sizeof *craw);
         float *cf = cm->centroid_feat + (size_t)(first + j) * cm->stride;
@@ -195,7 +231,7 @@ static vc_status cluster_and_add(run_ctx *r, vci_clustering *cl, uint32_t kfix,
     }
     if (s == VC_OK) {
         cm->ncomm += k;
-        s = vci_membership_add(cm, cl, first, r->opts, &r->list);
+        s = cl->n ? vci_membership_add(cm, cl, first, r->opts, &r->list) : VC_OK;
     }
     if (s == VC_OK)
         s = vci_community_silhouettes(cm, cl, first,
@@ -218,6 +254,24 @@ static void clustering_free(vci_clustering *cl, bool owns_x)
     memset(cl, 0, sizeof *cl);
 }
 
+/* The warm start of the clustering of warm's communities [first, first +
+ * k): their centroids in the clustering's space (scaled by colscale),
+ * packed k x ncols. */
+static vc_status warm_start(const vc_communities *warm, uint32_t first, uint32_t k,
+                            const float *colscale, float **out)
+{
+    float *init = vci_calloc((size_t)VCI_MAX(k, 1u) * warm->ncols, sizeof *init);
+    if (!init)
+        return VC_ERR_NOMEM;
+    for (uint32_t j = 0; j < k; j++)
+        for (uint32_t c = 0; c < warm->ncols; c++)
+            init[(size_t)j * warm->ncols + c] =
+                warm->centroid_feat[(size_t)(first + j) * warm->stride + c] *
+                (colscale ? colscale[c] : 1.0f);
+    *out = init;
+    return VC_OK;
+}
+
 static vc_status global_segments(run_ctx *r)
 {
     const vc_portraits *pt = r->cm->pt;
@@ -227,9 +281,18 @@ static vc_status global_segments(run_ctx *r)
         return VC_ERR_NOMEM;
     for (uint32_t u = 0; u < pt->nusers; u++)
         cl.users[u] = u;
-    vc_status s = cluster_and_add(r, &cl, (uint32_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_K),
-                                  (uint32_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_K_MAX));
+    uint32_t k = (uint32_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_K);
+    float *init = NULL;
+    vc_status s = VC_OK;
+    if (r->warm) {
+        k = r->warm->nglobal;
+        s = warm_start(r->warm, 0, k, NULL, &init);
+    }
+    if (s == VC_OK && (!r->warm || k > 0))
+        s = cluster_and_add(r, &cl, k, (uint32_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_K_MAX),
+                            init);
     r->cm->nglobal = r->cm->ncomm;
+    vci_free(init);
     clustering_free(&cl, false);
     return s;
 }
@@ -237,41 +300,55 @@ static vc_status global_segments(run_ctx *r)
 /* engaged[t] lists the users with >= min_events events on topic t. */
 typedef struct engaged { uint32_t *users; size_t n, cap; } engaged;
 
-static vc_status find_engaged(const vc_portraits *pt, uint32_t min_events,
-                              engaged *eng)
+void vci_engaged_topics(const vc_portraits *pt, uint32_t u, uint32_t min_events,
+                        uint32_t *count, uint32_t *topics, size_t *n)
 {
     const vc_dataset *ds = pt->ds;
     const vci_topics *tp = &pt->topics;
-    uint32_t *count = vci_calloc(tp->ntopics + 1, sizeof *count);
-    uint32_t *touched = vci_calloc(tp->ntopics + 1, sizeof *touched);
-    vc_status s = count && touched ? VC_OK : VC_ERR_NOMEM;
-    for (uint32_t u = 0; u < ds->nusers && s == VC_OK; u++) {
-        size_t nt = 0;
-        for (uint64_t e = ds->user_start[u]; e < ds->user_start[u + 1]; e++) {
-            uint32_t it = ds->ev_item[e];
-            for (uint32_t k = tp->item_start[it]; k < tp->item_start[it + 1]; k++) {
-                uint32_t t = tp->item_topic[k];
-                if (count[t]++ == 0)
-                    touched[nt++] = t;
-            }
+    size_t nt = 0, kept = 0;
+    for (uint64_t e = ds->user_start[u]; e < ds->user_start[u + 1]; e++) {
+        uint32_t it = ds->ev_item[e];
+        for (uint32_t k = tp->item_start[it]; k < tp->item_start[it + 1]; k++) {
+            uint32_t t = tp->item_topic[k];
+            if (count[t]++ == 0)
+                topics[nt++] = t;
         }
-        for (size_t i = 0; i < nt && s == VC_OK; i++) {
-            uint32_t t = touched[i];
-            if (count[t] >= min_events) {
-                s = vci_reserve((void **)&eng[t].users, &eng[t].cap, eng[t].n + 1,
-                                sizeof *eng[t].users);
-                if (s == VC_OK)
-                    eng[t].users[eng[t].n++] = u;
-            }
-            count[t] = 0;
+    }
+    for (size_t i = 0; i < nt; i++) {
+        uint32_t t = topics[i];
+        if (count[t] >= min_events)
+            topics[kept++] = t;
+        count[t] = 0;
+    }
+    *n = kept;
+}
+
+static vc_status find_engaged(const vc_portraits *pt, uint32_t min_events,
+                              engaged *eng)
+{
+    const vci_topics *tp = &pt->topics;
+    uint32_t *count = vci_calloc(tp->ntopics + 1, sizeof *count);
+    uint32_t *topics = vci_calloc(tp->ntopics + 1, sizeof *topics);
+    vc_status s = count && topics ? VC_OK : VC_ERR_NOMEM;
+    for (uint32_t u = 0; u < pt->nusers && s == VC_OK; u++) {
+        size_t n;
+        vci_engaged_topics(pt, u, min_events, count, topics, &n);
+        for (size_t i = 0; i < n && s == VC_OK; i++) {
+            engaged *g = &eng[topics[i]];
+            s = vci_reserve((void **)&g->users, &g->cap, g->n + 1, sizeof *g->users);
+            if (s == VC_OK)
+                g->users[g->n++] = u;
         }
     }
     vci_free(count);
-    vci_free(touched);
+    vci_free(topics);
     return s;
 }
 
-static vc_status topic_communities(run_ctx *r, uint32_t topic, engaged *eng)
+/* Sub-communities of one topic; warm_first / warm_k: the range of warm's
+ * communities to continue (refresh). */
+static vc_status topic_communities(run_ctx *r, uint32_t topic, engaged *eng,
+                                   uint32_t warm_first, uint32_t warm_k)
 {
     vc_communities *cm = r->cm;
     const vc_portraits *pt = cm->pt;
@@ -295,14 +372,36 @@ static vc_status topic_communities(run_ctx *r, uint32_t topic, engaged *eng)
             for (uint32_t c = 0; c < cm->ncols; c++)
                 dst[c] = f[c] * cl.colscale[c];
         }
-        s = cluster_and_add(r, &cl, (uint32_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_TOPIC_K),
-                            (uint32_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_TOPIC_K_MAX));
     }
+    float *init = NULL;
+    uint32_t k = (uint32_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_TOPIC_K);
+    if (s == VC_OK && r->warm) {
+        k = warm_k;
+        s = warm_start(r->warm, warm_first, k, cl.colscale, &init);
+    }
+    if (s == VC_OK)
+        s = cluster_and_add(r, &cl, k,
+                            (uint32_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_TOPIC_K_MAX), init);
+    vci_free(init);
     clustering_free(&cl, true);
     return s;
 }
 
-typedef struct topic_size { uint32_t topic; size_t n; } topic_size;
+/* A topic to cluster; warm_first / warm_k: its communities in the warm
+ * start (refresh). */
+typedef struct topic_size { uint32_t topic; size_t n; uint32_t warm_first, warm_k; } topic_size;
+
+/* The topic clusterings of warm, in its order. */
+static size_t warm_topics(const vc_communities *warm, topic_size *order)
+{
+    size_t n = 0;
+    for (uint32_t c = warm->nglobal; c < warm->ncomm; c++) {
+        if (c == warm->nglobal || warm->comm[c].topic != warm->comm[c - 1].topic)
+            order[n++] = (topic_size){warm->comm[c].topic, 0, c, 0};
+        order[n - 1].warm_k++;
+    }
+    return n;
+}
 
 static int by_size_desc(const void *a, const void *b)
 {
@@ -324,15 +423,20 @@ static vc_status all_topics(run_ctx *r, const vci_progress *prog)
     size_t min_members = (size_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_MIN_MEMBERS);
     size_t max_topics = (size_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_MAX_TOPICS);
     size_t chosen = 0;
-    for (uint32_t t = 0; t < nt && s == VC_OK; t++)
-        if (eng[t].n >= min_members)
-            order[chosen++] = (topic_size){t, eng[t].n};
-    if (chosen) /* order is NULL when its allocation failed */
-        qsort(order, chosen, sizeof *order, by_size_desc);
-    if (max_topics && chosen > max_topics)
-        chosen = max_topics;
+    if (s == VC_OK && r->warm) {
+        chosen = warm_topics(r->warm, order);
+    } else {
+        for (uint32_t t = 0; t < nt && s == VC_OK; t++)
+            if (eng[t].n >= min_members)
+                order[chosen++] = (topic_size){t, eng[t].n, 0, 0};
+        if (chosen) /* order is NULL when its allocation failed */
+            qsort(order, chosen, sizeof *order, by_size_desc);
+        if (max_topics && chosen > max_topics)
+            chosen = max_topics;
+    }
     for (size_t i = 0; i < chosen && s == VC_OK; i++) {
-        s = topic_communities(r, order[i].topic, &eng[order[i].topic]);
+        s = topic_communities(r, order[i].topic, &eng[order[i].topic], order[i].warm_first,
+                              order[i].warm_k);
         if (s == VC_OK)
             s = vci_progress_report(prog, (double)(i + 1) / (double)chosen);
     }
@@ -356,11 +460,12 @@ static vc_status clustering_options(const vc_options *opts, vc_options **out)
     return s;
 }
 
-static vc_status run(vc_communities *cm, const vc_options *user_opts)
+vc_status vci_communities_run(vc_communities *cm, const vc_options *user_opts,
+                              const vc_communities *warm)
 {
     vc_options *opts;
     VCI_CHECK(clustering_options(user_opts, &opts));
-    run_ctx r = {cm, opts, NULL, {0}};
+    run_ctx r = {cm, opts, NULL, {0}, warm};
     vci_progress prog = vci_progress_of(opts, "communities");
     vc_status s = vci_progress_report(&prog, 0.0); /* k-means reports nest in it */
     if (s == VC_OK)
@@ -381,6 +486,56 @@ static vc_status run(vc_communities *cm, const vc_options *user_opts)
     return s;
 }
 
+vc_status vci_communities_new(vc_communities **out, const vc_portraits *pt)
+{
+    vc_communities *cm = vci_calloc(1, sizeof *cm);
+    if (!cm)
+        return VC_ERR_NOMEM;
+    cm->pt = pt;
+    cm->ncols = pt->ncols;
+    cm->stride = pt->stride;
+    cm->nusers = pt->nusers;
+    cm->pt_version = pt->version;
+    vci_strpool_init(&cm->strings);
+    pthread_mutex_init(&cm->lazy_mu, NULL);
+    *out = cm;
+    return VC_OK;
+}
+
+void vci_communities_swap(vc_communities *a, vc_communities *b)
+{
+    /* the contents are every field before the lazy cache's mutex */
+    unsigned char tmp[offsetof(vc_communities, lazy_mu)];
+    memcpy(tmp, a, sizeof tmp);
+    memcpy(a, b, sizeof tmp);
+    memcpy(b, tmp, sizeof tmp);
+    void *ix = atomic_load(&a->lazy_index);
+    atomic_store(&a->lazy_index, atomic_load(&b->lazy_index));
+    atomic_store(&b->lazy_index, ix);
+    void (*fn)(void *) = a->lazy_free;
+    a->lazy_free = b->lazy_free;
+    b->lazy_free = fn;
+    vc_status (*refit)(const vc_communities *, const void *, const vc_options *, void **) =
+        a->lazy_refit;
+    a->lazy_refit = b->lazy_refit;
+    b->lazy_refit = refit;
+}
+
+vc_status vci_communities_current(const vc_communities *cm, const char *fn)
+{
+    const vc_portraits *pt = cm->pt;
+    if (pt->ds_generation != pt->ds->generation || pt->nusers != pt->ds->nusers ||
+        !pt->ds->finalised)
+        return vci_error(VC_ERR_STATE, "%s: the data set changed after the portraits "
+                                       "were built (call vc_dataset_finalize and "
+                                       "vc_portrait_update)", fn);
+    if (cm->pt_version != pt->version || cm->nusers != pt->nusers)
+        return vci_error(VC_ERR_STATE, "%s: the portraits changed after the communities "
+                                       "were built (call vc_cluster_assign or "
+                                       "vc_cluster_refresh)", fn);
+    return VC_OK;
+}
+
 VC_API vc_status vc_cluster_run(vc_communities **out, const vc_portraits *pt,
                                 const vc_options *opts)
 {
@@ -388,15 +543,9 @@ VC_API vc_status vc_cluster_run(vc_communities **out, const vc_portraits *pt,
     VCI_REQUIRE(out, "vc_cluster_run: out is NULL");
     *out = NULL;
     VCI_REQUIRE(pt, "vc_cluster_run: portraits are NULL");
-    vc_communities *cm = vci_calloc(1, sizeof *cm);
-    if (!cm)
-        return VC_ERR_NOMEM;
-    cm->pt = pt;
-    cm->ncols = pt->ncols;
-    cm->stride = pt->stride;
-    vci_strpool_init(&cm->strings);
-    pthread_mutex_init(&cm->lazy_mu, NULL);
-    vc_status s = run(cm, opts);
+    vc_communities *cm;
+    VCI_CHECK(vci_communities_new(&cm, pt));
+    vc_status s = vci_communities_run(cm, opts, NULL);
     if (s != VC_OK) {
         vc_communities_free(cm);
         return s;

@@ -59,11 +59,18 @@ struct vc_communities {
     float *tag_weight;
     size_t ntag, tag_cap;
 
+    /* the portraits as the memberships reflect them (update.c): their
+     * users and their version */
+    uint32_t nusers, pt_version;
+
     /* Indexes later stages derive from the communities on first use
      * (lib/recommend): built once under lazy_mu, then read-only. */
     pthread_mutex_t lazy_mu;
     _Atomic(void *) lazy_index;
     void (*lazy_free)(void *index);
+    /* the index of updated communities from the old one (update.c) */
+    vc_status (*lazy_refit)(const vc_communities *cm, const void *old,
+                            const vc_options *opts, void **out);
 };
 
 /* One clustering (global, or the members of a topic) while it is built. */
@@ -98,5 +105,33 @@ vc_status vci_community_silhouettes(vc_communities *cm,
                                     uint32_t first_comm, uint64_t seed);
 /** Names, personas and tags of every community (persona.c). */
 vc_status vci_personas_build(vc_communities *cm);
+
+/** Append one membership. */
+vc_status vci_membership_append(vci_membership_list *list, uint32_t user,
+                                uint32_t comm, float strength);
+/** Append user's memberships of one clustering given the squared distances
+ *  d[0..k) to its centroids (best = the nearest) and its temperature. */
+vc_status vci_membership_soft(vci_membership_list *list, uint32_t user,
+                              uint32_t first_comm, const float *d, size_t k,
+                              uint32_t best, double temp, double min_strength);
+
+/** The topics on which user u has at least min_events events, into
+ *  topics[0..*n) (count and topics are scratch of ntopics entries; count
+ *  must be zero and is left zero). */
+void vci_engaged_topics(const vc_portraits *pt, uint32_t u, uint32_t min_events,
+                        uint32_t *count, uint32_t *topics, size_t *n);
+
+/** An empty communities object over pt (the mutex initialised). */
+vc_status vci_communities_new(vc_communities **out, const vc_portraits *pt);
+/** Cluster as vc_cluster_run does into the empty cm; with warm, every
+ *  clustering of warm is run again from its centroids (same topics, same
+ *  k, community ids kept) instead of being chosen and seeded. */
+vc_status vci_communities_run(vc_communities *cm, const vc_options *opts,
+                              const vc_communities *warm);
+/** Exchange the contents of a and b (everything but the lazy mutex). */
+void vci_communities_swap(vc_communities *a, vc_communities *b);
+/** VC_ERR_STATE unless cm reflects its portraits and they their data set
+ *  (fn names the caller in the message). */
+vc_status vci_communities_current(const vc_communities *cm, const char *fn);
 
 #endif /* VCOMM_COMMUNITY_H */

@@ -25,17 +25,19 @@ vci_km_algo vci_km_algo_named(const char *a, size_t n, size_t k, size_t d)
     return vci_km_auto_algo(n, k, d);
 }
 
-/* One seeding plus iterations into c and labels. */
+/* One seeding (or the given start) plus iterations into c and labels. */
 static vc_status one_run(const vci_km_input *in, uint32_t k,
                          const vc_options *opts, vci_km_algo algo,
-                         uint64_t stream, float *c, uint32_t *labels,
-                         vci_km_stats *st, double p0, double p1)
+                         uint64_t stream, const float *init, float *c,
+                         uint32_t *labels, vci_km_stats *st, double p0, double p1)
 {
     vci_rng rng;
     vci_rng_seed(&rng, (uint64_t)vci_opt_int(opts, VCI_OPT_SEED), stream);
     double pm = p0 + 0.2 * (p1 - p0);
-    vc_status s;
-    if (strcmp(vci_opt_string(opts, VCI_OPT_KMEANS_INIT), "random") == 0) {
+    vc_status s = VC_OK;
+    if (init) {
+        memcpy(c, init, (size_t)k * in->d * sizeof *c);
+    } else if (strcmp(vci_opt_string(opts, VCI_OPT_KMEANS_INIT), "random") == 0) {
         s = vci_km_seed_random(in, k, &rng, c);
     } else {
         size_t trials = (size_t)vci_opt_int(opts, VCI_OPT_KMEANS_INIT_TRIALS);
@@ -53,10 +55,10 @@ static vc_status one_run(const vci_km_input *in, uint32_t k,
                         pm, p1);
 }
 
-vc_status vci_kmeans_run(const float *x, size_t n, size_t d, size_t stride,
-                         uint32_t k, const vc_options *opts, vci_pool *pool,
-                         float *centroids, uint32_t *labels, double *inertia,
-                         uint32_t *iterations)
+static vc_status run(const float *x, size_t n, size_t d, size_t stride,
+                     uint32_t k, const vc_options *opts, vci_pool *pool,
+                     const float *init, float *centroids, uint32_t *labels,
+                     double *inertia, uint32_t *iterations)
 {
     VCI_REQUIRE(x, "k-means: the matrix is NULL");
     VCI_REQUIRE(d > 0, "k-means: d must be at least 1");
@@ -71,7 +73,7 @@ vc_status vci_kmeans_run(const float *x, size_t n, size_t d, size_t stride,
 
     vci_progress prog = vci_progress_of(opts, "kmeans");
     vci_km_input in = {x, n, d, stride, NULL, vci_kernels_select(opts), pool, &prog};
-    uint32_t n_init = (uint32_t)vci_opt_int(opts, VCI_OPT_KMEANS_N_INIT);
+    uint32_t n_init = init ? 1 : (uint32_t)vci_opt_int(opts, VCI_OPT_KMEANS_N_INIT);
     vci_km_algo algo = vci_km_algo_named(
         vci_opt_string(opts, VCI_OPT_KMEANS_ALGORITHM), n, k, d);
 
@@ -85,7 +87,7 @@ vc_status vci_kmeans_run(const float *x, size_t n, size_t d, size_t stride,
     vci_km_stats best = {INFINITY, 0, 0};
     for (uint32_t r = 0; r < n_init && s == VC_OK; r++) {
         vci_km_stats st = {0, 0, 0};
-        s = one_run(&in, k, opts, algo, r, c, lab, &st, (double)r / n_init,
+        s = one_run(&in, k, opts, algo, r, init, c, lab, &st, (double)r / n_init,
                     (double)(r + 1) / n_init);
         if (s == VC_OK && (r == 0 || st.inertia < best.inertia)) {
             best = st;
@@ -113,6 +115,24 @@ vc_status vci_kmeans_run(const float *x, size_t n, size_t d, size_t stride,
     vci_free(lab);
     vci_free(best_lab);
     return s;
+}
+
+vc_status vci_kmeans_run(const float *x, size_t n, size_t d, size_t stride,
+                         uint32_t k, const vc_options *opts, vci_pool *pool,
+                         float *centroids, uint32_t *labels, double *inertia,
+                         uint32_t *iterations)
+{
+    return run(x, n, d, stride, k, opts, pool, NULL, centroids, labels, inertia,
+               iterations);
+}
+
+vc_status vci_kmeans_warm(const float *x, size_t n, size_t d, size_t stride,
+                          uint32_t k, const vc_options *opts, vci_pool *pool,
+                          const float *init, float *centroids, uint32_t *labels,
+                          double *inertia)
+{
+    VCI_REQUIRE(init, "k-means: no starting centroids");
+    return run(x, n, d, stride, k, opts, pool, init, centroids, labels, inertia, NULL);
 }
 
 VC_API vc_status vc_kmeans(const float *x, size_t n, size_t d, size_t stride,

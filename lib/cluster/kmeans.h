@@ -23,6 +23,14 @@ vc_status vci_kmeans_run(const float *x, size_t n, size_t d, size_t stride,
                          float *centroids, uint32_t *labels, double *inertia,
                          uint32_t *iterations);
 
+/** One k-means run started from the k given centroids (init, k * d,
+ *  row-major) instead of a seeding: no restarts, cluster j of the result
+ *  continues cluster j of init (a warm start keeps cluster ids). */
+vc_status vci_kmeans_warm(const float *x, size_t n, size_t d, size_t stride,
+                          uint32_t k, const vc_options *opts, vci_pool *pool,
+                          const float *init, float *centroids, uint32_t *labels,
+                          double *inertia);
+
 /** Mean silhouette; exact when n <= sample, else the exact silhouette of
  *  `sample` points drawn with the seed (labels below k; at least two
  *  clusters among the points scored, else VC_ERR_INVALID). */

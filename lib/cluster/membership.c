@@ -25,8 +25,8 @@ static int cmp_float(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static vc_status append(vci_membership_list *l, uint32_t user, uint32_t comm,
-                        float strength)
+vc_status vci_membership_append(vci_membership_list *l, uint32_t user, uint32_t comm,
+                                float strength)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap < 64 ? 64 : l->cap * 2;
@@ -47,6 +47,21 @@ static vc_status append(vci_membership_list *l, uint32_t user, uint32_t comm,
     l->user[l->n] = user;
     l->comm[l->n] = comm;
     l->strength[l->n++] = strength;
+    return VC_OK;
+}
+
+vc_status vci_membership_soft(vci_membership_list *list, uint32_t user,
+                              uint32_t first_comm, const float *d, size_t k,
+                              uint32_t best, double temp, double min_strength)
+{
+    double sum = 0;
+    for (size_t j = 0; j < k; j++)
+        sum += exp(-((double)d[j] - d[best]) / temp);
+    for (size_t j = 0; j < k; j++) {
+        double st = exp(-((double)d[j] - d[best]) / temp) / sum;
+        if (j == best || st >= min_strength)
+            VCI_CHECK(vci_membership_append(list, user, first_comm + (uint32_t)j, (float)st));
+    }
     return VC_OK;
 }
 
@@ -76,18 +91,9 @@ vc_status vci_membership_add(vc_communities *cm, const vci_clustering *cl,
         size_t m = VCI_MIN((size_t)BLOCK, n - b);
         vci_kern_sqdist(kern, cl->x + b * cm->stride, m, cm->stride, cl->centroids,
                         k, cm->stride, cm->ncols, d, k);
-        for (size_t i = 0; i < m && s == VC_OK; i++) {
-            const float *di = d + i * k;
-            uint32_t best = cl->labels[b + i];
-            double sum = 0;
-            for (size_t j = 0; j < k; j++)
-                sum += exp(-((double)di[j] - di[best]) / temp);
-            for (size_t j = 0; j < k && s == VC_OK; j++) {
-                double st = exp(-((double)di[j] - di[best]) / temp) / sum;
-                if (j == best || st >= min_strength)
-                    s = append(list, cl->users[b + i], first_comm + (uint32_t)j, (float)st);
-            }
-        }
+        for (size_t i = 0; i < m && s == VC_OK; i++)
+            s = vci_membership_soft(list, cl->users[b + i], first_comm, d + i * k, k,
+                                    cl->labels[b + i], temp, min_strength);
     }
     vci_free(d);
     vci_free(dmin);
@@ -202,7 +208,7 @@ static vc_status build_csr(const vci_membership_list *l, const uint32_t *key,
 vc_status vci_membership_index(vc_communities *cm,
                                const vci_membership_list *list)
 {
-    VCI_CHECK(build_csr(list, list->user, list->comm, cm->pt->nusers,
+    VCI_CHECK(build_csr(list, list->user, list->comm, cm->nusers,
                         &cm->mem_start, &cm->mem_comm, &cm->mem_strength));
     return build_csr(list, list->comm, list->user, cm->ncomm, &cm->comm_start,
                      &cm->comm_user, &cm->comm_strength);

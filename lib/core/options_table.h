@@ -117,6 +117,11 @@ VCI_OPTION(COMMUNITY_MIN_STRENGTH, "community.min_strength", FLOAT, "0.15", 0, 1
            "memberships weaker than this are dropped (the nearest community is always kept)")
 VCI_OPTION(COMMUNITY_N_INIT, "community.n_init", INT, "3", 1, 1000, NULL,
            "k-means restarts per community clustering (the lowest inertia wins)")
+VCI_OPTION(DRIFT_CHANGE, "drift.change", FLOAT, "0.1", 0, 10, NULL,
+           "drift report: a community grew or shrank when its size changed by this fraction")
+VCI_OPTION(DRIFT_SPLIT, "drift.split", FLOAT, "0.25", 0.01, 0.5, NULL,
+           "drift report: a community split when at least this share of its members "
+           "moved to one other community while at least this share stayed")
 VCI_OPTION(COMMUNITY_SAMPLE, "community.sample", INT, "20000", 100, 1000000000, NULL,
            "users sampled when choosing k")
 

@@ -212,7 +212,7 @@ VC_API void vc_dataset_free(vc_dataset *ds)
                       ds->type_name, ds->item_catlist, ds->catpool,
                       ds->user_start, ds->ev_item, ds->ev_value, ds->ev_time,
                       ds->ev_type, ds->ev_amount, ds->item_start,
-                      ds->item_events, ds->type_count};
+                      ds->item_events, ds->type_count, ds->user_gen};
     for (size_t i = 0; i < VCI_ARRAY_LEN(arrays); i++)
         vci_free(arrays[i]);
     free_staged(&ds->staged);
@@ -325,6 +325,8 @@ vc_status vci_ds_set_user_attr(vc_dataset *ds, uint32_t user, uint32_t attr,
     if (n)
         VCI_CHECK(vci_strpool_add(&ds->strings, value, n, &off));
     ds->user_attr[(size_t)user * ds->nattrs + attr] = off;
+    if (user < ds->user_gen_len)
+        ds->user_gen[user] = ds->generation + 1; /* changed at the next finalisation */
     return VC_OK;
 }
 

@@ -101,6 +101,14 @@ struct vc_dataset {
 
     vci_staged_events staged;
     bool finalised;
+    /* Change tracking for incremental portraits: generation counts the
+     * finalisations that indexed something; user_gen[u] (user_gen_len
+     * entries) is the generation that last changed user u's events or
+     * attributes. NULL (all 0) in a data set assembled from a model file
+     * until its first finalisation. */
+    uint32_t generation;
+    uint32_t *user_gen;
+    size_t user_gen_len;
     /* users and items the CSR indexes cover (those that existed at the
      * last finalisation); indexed_known is false only in a data set
      * assembled from a model file until its first feeding call. */
@@ -112,6 +120,12 @@ struct vc_dataset {
     uint64_t dropped;
     size_t first_skip;     /* offset of the first skip message, 0 = none */
 };
+
+/** The generation that last changed user u (0 when never tracked). */
+static inline uint32_t vci_ds_user_gen(const vc_dataset *ds, uint32_t u)
+{
+    return u < ds->user_gen_len ? ds->user_gen[u] : 0;
+}
 
 static inline const char *vci_ds_str(const vc_dataset *ds, size_t off)
 {

@@ -446,6 +446,33 @@ static void fill_parts(uint32_t nitems, const csr_build *b, index_parts *p,
         p->type_count[b->single_type] = b->n;
 }
 
+/* Room for a change generation per user (new entries 0). */
+static vc_status grow_user_gen(vc_dataset *ds)
+{
+    if (ds->user_gen_len >= ds->nusers)
+        return VC_OK;
+    uint32_t *g = vci_array_realloc(ds->user_gen, VCI_MAX(ds->nusers, 1u), sizeof *g);
+    if (!g)
+        return VC_ERR_NOMEM;
+    memset(g + ds->user_gen_len, 0, (ds->nusers - ds->user_gen_len) * sizeof *g);
+    ds->user_gen = g;
+    ds->user_gen_len = ds->nusers;
+    return VC_OK;
+}
+
+/* A new generation: users with staged events and users new since the last
+ * finalisation changed in it (attribute edits were marked when made). */
+static void mark_changed(vc_dataset *ds)
+{
+    uint32_t g = ++ds->generation;
+    const vci_staged_events *st = &ds->staged;
+    for (size_t k = 0; k < st->nblocks; k++)
+        for (size_t e = 0; e < st->blocks[k].n; e++)
+            ds->user_gen[st->blocks[k].user[e]] = g;
+    for (uint32_t u = ds->indexed_users; u < ds->nusers; u++)
+        ds->user_gen[u] = g;
+}
+
 /* Replace the data set's indexes with the new ones (cannot fail). */
 static void commit(vc_dataset *ds, csr_build *b, index_parts *p, int64_t base,
                    int64_t last)
@@ -473,6 +500,7 @@ static void commit(vc_dataset *ds, csr_build *b, index_parts *p, int64_t base,
     free_sort_scratch(b);
     memset(b, 0, sizeof *b);
     memset(p, 0, sizeof *p);
+    mark_changed(ds);
     vci_ds_free_staged(ds);
     ds->indexed_users = ds->nusers;
     ds->indexed_items = ds->nitems;
@@ -497,7 +525,9 @@ vc_status vci_dataset_finalize(vc_dataset *ds, vci_pool *pool,
     b.n = ds->nevents + ds->staged.n;
     b.nusers = ds->nusers;
     uint64_t *cur = vci_calloc((size_t)VCI_MAX(ds->nusers, ds->nitems) + 1, sizeof *cur);
-    vc_status s = cur ? user_starts(ds, &b) : VC_ERR_NOMEM;
+    vc_status s = cur ? grow_user_gen(ds) : VC_ERR_NOMEM;
+    if (s == VC_OK)
+        s = user_starts(ds, &b);
     if (s == VC_OK && quick) {
         /* only the columns the block lacks */
         const vci_event_block *blk = &ds->staged.blocks[0];

@@ -165,6 +165,8 @@ vc_status vci_model_scalars_set(vc_communities *cm, vci_rec_index *ix,
     ds->skipped = w[W_SKIPPED];
     ds->first_skip = w[W_FIRST_SKIP];
     pt->nusers = ds->nusers;
+    pt->nitems = ds->nitems;
+    pt->time_last = ds->time_last;
     pt->topics.ntopics = (uint32_t)w[W_NTOPICS];
     pt->topics.derived = w[W_TOPICS_DERIVED] != 0;
     pt->topics.own_names.len = pt->topics.own_names.cap = w[W_TOPIC_NAMES_LEN];
@@ -189,6 +191,7 @@ vc_status vci_model_scalars_set(vc_communities *cm, vci_rec_index *ix,
     cm->nglobal = (uint32_t)w[W_NGLOBAL];
     cm->ncols = pt->ncols;
     cm->stride = pt->stride;
+    cm->nusers = pt->nusers;
     cm->strings.len = cm->strings.cap = w[W_CM_STRINGS_LEN];
     cm->ntag = cm->tag_cap = w[W_CM_NTAG];
     if (ix) {

@@ -381,6 +381,7 @@ vc_status vci_model_assemble(vc_model *m, const unsigned char *data,
         s = copy_blobs(&f, blobs, vci_model_layout(cm, ix, &sc, blobs));
     if (ix) { /* hand the index to the communities: freed with them */
         cm->lazy_free = vci_rec_index_free;
+        cm->lazy_refit = vci_rec_index_refit;
         atomic_store(&cm->lazy_index, ix);
     }
     if (s == VC_OK)

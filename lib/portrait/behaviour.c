@@ -45,6 +45,8 @@ typedef struct fill_ctx {
     double half_life;     /* seconds, 0 = none */
     double shrinkage;
     double *scratch;      /* [workers * 3 * ntopics] */
+    const uint32_t *users; /* the users to fill, NULL = every user */
+    size_t nusers;
 } fill_ctx;
 
 static vc_status add_group(vc_portraits *pt, const char *group,
@@ -246,16 +248,18 @@ static vc_status fill_task(void *ctx, size_t task, unsigned worker)
     const fill_ctx *c = ctx;
     uint32_t nt = c->pt->topics.ntopics;
     double *share = c->scratch + (size_t)worker * 3 * (nt + 1);
-    size_t end = VCI_MIN((task + 1) * USERS_PER_TASK, (size_t)c->pt->nusers);
-    for (size_t u = task * USERS_PER_TASK; u < end; u++)
-        fill_user(c, (uint32_t)u, share, share + nt + 1, share + 2 * (nt + 1));
+    size_t end = VCI_MIN((task + 1) * USERS_PER_TASK, c->nusers);
+    for (size_t i = task * USERS_PER_TASK; i < end; i++)
+        fill_user(c, c->users ? c->users[i] : (uint32_t)i, share, share + nt + 1,
+                  share + 2 * (nt + 1));
     return VC_OK;
 }
 
 vc_status vci_behaviour_fill(vc_portraits *pt, const vc_options *opts,
-                             vci_pool *pool, const vci_progress *progress)
+                             vci_pool *pool, const vci_progress *progress,
+                             const uint32_t *users, size_t nusers)
 {
-    fill_ctx c = {pt, {0, NULL}, 0, 0, NULL};
+    fill_ctx c = {pt, {0, NULL}, 0, 0, NULL, users, users ? nusers : pt->nusers};
     c.half_life = vci_opt_float(opts, VCI_OPT_PORTRAIT_HALF_LIFE_DAYS) * DAY;
     c.shrinkage = vci_opt_float(opts, VCI_OPT_PORTRAIT_SHRINKAGE);
     VCI_CHECK(population(pt, &c.pop));
@@ -263,7 +267,7 @@ vc_status vci_behaviour_fill(vc_portraits *pt, const vc_options *opts,
     c.scratch = vci_calloc((size_t)vci_pool_size(pool) * per, sizeof *c.scratch);
     vc_status s = VC_ERR_NOMEM;
     if (c.scratch) {
-        size_t ntasks = (pt->nusers + USERS_PER_TASK - 1) / USERS_PER_TASK;
+        size_t ntasks = (c.nusers + USERS_PER_TASK - 1) / USERS_PER_TASK;
         s = vci_parallel_for(pool, ntasks, fill_task, &c, progress);
     }
     vci_free(c.scratch);

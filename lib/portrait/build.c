@@ -14,10 +14,7 @@ static bool has_purchases(const vc_dataset *ds)
            (ds->type_count && ds->type_count[VC_EVENT_PURCHASE] > 0);
 }
 
-/* Column means and standard deviations, then feat = z-score * weight with
- * the z-score clipped to [-zmax, zmax] (0: no clipping), so that a user
- * far out on a nearly constant column cannot become a community alone. */
-static vc_status standardise(vc_portraits *pt, double zmax)
+vc_status vci_portrait_column_stats(vc_portraits *pt)
 {
     size_t n = pt->nusers, nc = pt->ncols;
     double *sum = vci_calloc(nc ? nc : 1, sizeof *sum);
@@ -40,22 +37,34 @@ static vc_status standardise(vc_portraits *pt, double zmax)
     for (size_t c = 0; c < nc; c++) {
         pt->col_mean[c] = (float)sum[c];
         pt->col_std[c] = (float)sqrt(sq[c] / (double)VCI_MAX(n, 1));
-        /* reuse sum as the multiplier of each column */
-        sq[c] = pt->col_std[c] > 1e-12f ? pt->schema.cols[c].weight / pt->col_std[c] : 0;
-    }
-    for (size_t u = 0; u < n; u++) {
-        float *f = pt->feat + u * pt->stride;
-        const float *r = pt->raw + u * nc;
-        for (size_t c = 0; c < nc; c++) {
-            double z = (r[c] - pt->col_mean[c]) / (pt->col_std[c] > 1e-12f ? pt->col_std[c] : 1);
-            if (zmax > 0)
-                z = z < -zmax ? -zmax : z > zmax ? zmax : z;
-            f[c] = (float)(z * pt->col_std[c] * sq[c]);
-        }
     }
     vci_free(sum);
     vci_free(sq);
     return VC_OK;
+}
+
+/* feat = z-score * weight with the z-score clipped to [-zmax, zmax] (0: no
+ * clipping), so that a user far out on a nearly constant column cannot
+ * become a community alone; constant columns give 0. */
+void vci_portrait_standardise(vc_portraits *pt, const vc_options *opts)
+{
+    double zmax = vci_opt_float(opts, VCI_OPT_PORTRAIT_Z_CLIP);
+    size_t nc = pt->ncols;
+    for (size_t u = 0; u < pt->nusers; u++) {
+        float *f = pt->feat + u * pt->stride;
+        const float *r = pt->raw + u * nc;
+        for (size_t c = 0; c < nc; c++) {
+            double sd = pt->col_std[c];
+            if (sd <= 1e-12) {
+                f[c] = 0;
+                continue;
+            }
+            double z = (r[c] - pt->col_mean[c]) / sd;
+            if (zmax > 0)
+                z = z < -zmax ? -zmax : z > zmax ? zmax : z;
+            f[c] = (float)(z * pt->schema.cols[c].weight);
+        }
+    }
 }
 
 static vc_status build(vc_portraits *pt, const vc_options *opts)
@@ -67,6 +76,9 @@ static vc_status build(vc_portraits *pt, const vc_options *opts)
     pt->explicit_ratings = vci_ds_is_explicit(ds);
     pt->purchases = has_purchases(ds);
     pt->nusers = ds->nusers;
+    pt->nitems = ds->nitems;
+    pt->time_last = ds->time_last;
+    pt->ds_generation = ds->generation;
     VCI_CHECK(vci_topics_build(&pt->topics, ds, opts));
     VCI_CHECK(vci_fact_plan(pt, &fact));
     vc_status s = vci_behaviour_plan(pt, opts);
@@ -98,11 +110,13 @@ static vc_status build(vc_portraits *pt, const vc_options *opts)
     if (s == VC_OK)
         s = vci_fact_fill(pt, fact, pool);
     if (s == VC_OK)
-        s = vci_behaviour_fill(pt, opts, pool, &prog);
+        s = vci_behaviour_fill(pt, opts, pool, &prog, NULL, 0);
     if (s == VC_OK)
         s = vci_predictive_fill(pt, opts, pool);
     if (s == VC_OK)
-        s = standardise(pt, vci_opt_float(opts, VCI_OPT_PORTRAIT_Z_CLIP));
+        s = vci_portrait_column_stats(pt);
+    if (s == VC_OK)
+        vci_portrait_standardise(pt, opts);
     if (s == VC_OK)
         s = vci_tags_build(pt);
     vci_pool_free(pool);
@@ -143,6 +157,7 @@ VC_API void vc_portraits_free(vc_portraits *pt)
     vci_schema_free(&pt->schema);
     vci_free(pt->raw);
     vci_aligned_free(pt->feat);
+    vci_free(pt->row_version);
     vci_free(pt->col_mean);
     vci_free(pt->col_std);
     vci_strpool_free(&pt->tag_names);

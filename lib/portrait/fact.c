@@ -225,6 +225,25 @@ vc_status vci_fact_plan(vc_portraits *pt, void **state)
     return VC_OK;
 }
 
+/* The fact columns of user u into row (indexed like the plan's schema). */
+static void fill_row(const fact_state *f, const vc_dataset *ds, size_t u, float *row)
+{
+    char buf[2];
+    for (uint32_t a = 0; a < f->nattrs; a++) {
+        const attr_plan *p = &f->attrs[a];
+        const char *v = vci_ds_str(ds, ds->user_attr[u * ds->nattrs + a]);
+        if (p->kind == NUMERIC) {
+            double x;
+            row[p->first] = (float)(parse_number(v, &x) ? x : p->mean);
+            continue;
+        }
+        const char *label = encode(p, v, buf);
+        uint32_t k;
+        if (label && vci_idmap_get(&p->values, label, strlen(label), &k))
+            row[p->first + k] = 1.0f;
+    }
+}
+
 typedef struct fill_ctx { vc_portraits *pt; const fact_state *f; } fill_ctx;
 
 #define USERS_PER_TASK 4096
@@ -234,25 +253,9 @@ static vc_status fill_task(void *ctx, size_t task, unsigned worker)
     (void)worker;
     const fill_ctx *c = ctx;
     vc_portraits *pt = c->pt;
-    const vc_dataset *ds = pt->ds;
     size_t end = VCI_MIN((task + 1) * USERS_PER_TASK, (size_t)pt->nusers);
-    char buf[2];
-    for (size_t u = task * USERS_PER_TASK; u < end; u++) {
-        float *row = pt->raw + u * pt->ncols;
-        for (uint32_t a = 0; a < c->f->nattrs; a++) {
-            const attr_plan *p = &c->f->attrs[a];
-            const char *v = vci_ds_str(ds, ds->user_attr[u * ds->nattrs + a]);
-            if (p->kind == NUMERIC) {
-                double x;
-                row[p->first] = (float)(parse_number(v, &x) ? x : p->mean);
-                continue;
-            }
-            const char *label = encode(p, v, buf);
-            uint32_t k;
-            if (label && vci_idmap_get(&p->values, label, strlen(label), &k))
-                row[p->first + k] = 1.0f;
-        }
-    }
+    for (size_t u = task * USERS_PER_TASK; u < end; u++)
+        fill_row(c->f, pt->ds, u, pt->raw + u * pt->ncols);
     return VC_OK;
 }
 
@@ -261,4 +264,50 @@ vc_status vci_fact_fill(vc_portraits *pt, void *state, vci_pool *pool)
     fill_ctx c = {pt, state};
     size_t ntasks = (pt->nusers + USERS_PER_TASK - 1) / USERS_PER_TASK;
     return vci_parallel_for(pool, ntasks, fill_task, &c, NULL);
+}
+
+/* Column of pt's fact layer with the group and name of column c of s, or
+ * UINT32_MAX. */
+static uint32_t same_column(const vc_portraits *pt, const vci_schema *s, uint32_t c)
+{
+    const char *group = vci_strpool_str(&s->strings, s->cols[c].group);
+    const char *name = vci_strpool_str(&s->strings, s->cols[c].name);
+    const vci_schema *ps = &pt->schema;
+    for (uint32_t k = pt->map.fact_begin; k < pt->map.fact_end; k++)
+        if (strcmp(vci_strpool_str(&ps->strings, ps->cols[k].group), group) == 0 &&
+            strcmp(vci_strpool_str(&ps->strings, ps->cols[k].name), name) == 0)
+            return k;
+    return UINT32_MAX;
+}
+
+vc_status vci_fact_fill_users(vc_portraits *pt, const uint32_t *users, size_t n)
+{
+    /* plan again on the data set as it is now; values the portraits have no
+     * column for (new attribute values) are dropped */
+    vc_portraits plan;
+    memset(&plan, 0, sizeof plan);
+    plan.ds = pt->ds;
+    vci_schema_init(&plan.schema);
+    void *state = NULL;
+    vc_status s = vci_fact_plan(&plan, &state);
+    uint32_t nc = plan.schema.ncols;
+    uint32_t *to = vci_calloc(nc + 1, sizeof *to);
+    float *buf = vci_calloc(nc + 1, sizeof *buf);
+    if (s == VC_OK && (!to || !buf))
+        s = VC_ERR_NOMEM;
+    for (uint32_t c = 0; c < nc && s == VC_OK; c++)
+        to[c] = same_column(pt, &plan.schema, c);
+    for (size_t i = 0; i < n && s == VC_OK; i++) {
+        memset(buf, 0, nc * sizeof *buf);
+        fill_row(state, pt->ds, users[i], buf);
+        float *row = pt->raw + (size_t)users[i] * pt->ncols;
+        for (uint32_t c = 0; c < nc; c++)
+            if (to[c] != UINT32_MAX)
+                row[to[c]] = buf[c];
+    }
+    vci_free(to);
+    vci_free(buf);
+    vci_fact_free(state);
+    vci_schema_free(&plan.schema);
+    return s;
 }

@@ -37,6 +37,12 @@ typedef struct vci_topics {
 
 vc_status vci_topics_build(vci_topics *t, const vc_dataset *ds,
                            const vc_options *opts);
+/** The item CSR of t extended from old_nitems to ds->nitems items, keeping
+ *  the topic set (new items get the topics among their categories, or the
+ *  topic words of their titles). New arrays into *start / *topic. */
+vc_status vci_topics_extend(const vci_topics *t, uint32_t old_nitems,
+                            const vc_dataset *ds, uint32_t **start,
+                            uint32_t **topic);
 void vci_topics_free(vci_topics *t);
 static inline const char *vci_topic_name(const vci_topics *t, uint32_t k)
 {
@@ -107,6 +113,15 @@ struct vc_portraits {
     bool explicit_ratings;
     bool purchases;
 
+    /* what the rows reflect (update.c): the data set's generation, items
+     * and end of time when they were last computed; version counts the
+     * updates, row_version[u] (NULL = all 0) the update that last
+     * recomputed row u */
+    uint32_t ds_generation, nitems;
+    int64_t time_last;
+    uint32_t version;
+    uint32_t *row_version;
+
     /* tags */
     vci_strpool tag_names;
     size_t *tag_name;  /* [ntags] offsets */
@@ -120,15 +135,27 @@ struct vc_portraits {
  * its columns to the schema (plan), then fills raw for every user (fill). */
 vc_status vci_fact_plan(vc_portraits *pt, void **state);
 vc_status vci_fact_fill(vc_portraits *pt, void *state, vci_pool *pool);
+/** The fact columns of the given users, planned again on the data set as
+ *  it is now and matched to pt's columns by group and name. */
+vc_status vci_fact_fill_users(vc_portraits *pt, const uint32_t *users, size_t n);
 void vci_fact_free(void *state);
 
 vc_status vci_behaviour_plan(vc_portraits *pt, const vc_options *opts);
+/** Fill the behaviour columns of users[0..n) (every user when users is
+ *  NULL); the rows must be zero. */
 vc_status vci_behaviour_fill(vc_portraits *pt, const vc_options *opts,
-                             vci_pool *pool, const vci_progress *progress);
+                             vci_pool *pool, const vci_progress *progress,
+                             const uint32_t *users, size_t n);
 
 vc_status vci_predictive_plan(vc_portraits *pt);
 vc_status vci_predictive_fill(vc_portraits *pt, const vc_options *opts,
                               vci_pool *pool);
+
+/** Column means and standard deviations of raw (build.c). */
+vc_status vci_portrait_column_stats(vc_portraits *pt);
+/** feat of every user from raw, col_mean, col_std and the weights, z-scores
+ *  clipped at portrait.z_clip (build.c). */
+void vci_portrait_standardise(vc_portraits *pt, const vc_options *opts);
 
 /** Derive every user's tags from raw (tags.c). */
 vc_status vci_tags_build(vc_portraits *pt);

@@ -121,6 +121,30 @@ static vc_status assign_word(void *ctx, const char *w, size_t n)
     return VC_OK;
 }
 
+/* The topics of items first..nitems-1 from their titles, appended to the
+ * CSR (start[first] set; *topic has *cap entries). */
+static vc_status assign_items(const vc_dataset *ds, assign_ctx *a, uint32_t first,
+                              uint32_t *start, uint32_t **topic, size_t *cap)
+{
+    size_t len = start[first];
+    vc_status s = VC_OK;
+    for (uint32_t i = first; i < ds->nitems && s == VC_OK; i++) {
+        const char *title = vci_ds_str(ds, ds->item_title[i]);
+        a->n = 0;
+        if (title)
+            s = for_each_word(title, assign_word, a);
+        if (s == VC_OK)
+            s = vci_reserve((void **)topic, cap, len + a->n + 1, sizeof **topic);
+        if (s == VC_OK) {
+            if (a->n)
+                memcpy(*topic + len, a->list, a->n * sizeof *a->list);
+            len += a->n;
+            start[i + 1] = (uint32_t)len;
+        }
+    }
+    return s;
+}
+
 static vc_status derive(vci_topics *t, const vc_dataset *ds,
                         const vc_options *opts)
 {
@@ -176,23 +200,11 @@ static vc_status derive(vci_topics *t, const vc_dataset *ds,
         if (s == VC_OK)
             s = vci_idmap_put(&chosen, rank[k].text, n, (uint32_t)k);
     }
-    size_t cap = 0, len = 0;
     if (s == VC_OK && !(t->item_start = vci_calloc(ds->nitems + 1, sizeof *t->item_start)))
         s = VC_ERR_NOMEM;
-    for (uint32_t i = 0; i < ds->nitems && s == VC_OK; i++) {
-        const char *title = vci_ds_str(ds, ds->item_title[i]);
-        a.n = 0;
-        if (title)
-            s = for_each_word(title, assign_word, &a);
-        if (s == VC_OK)
-            s = vci_reserve((void **)&t->item_topic, &cap, len + a.n, sizeof *t->item_topic);
-        if (s == VC_OK) {
-            if (a.n)
-                memcpy(t->item_topic + len, a.list, a.n * sizeof *a.list);
-            len += a.n;
-            t->item_start[i + 1] = (uint32_t)len;
-        }
-    }
+    size_t cap = 0;
+    if (s == VC_OK)
+        s = assign_items(ds, &a, 0, t->item_start, &t->item_topic, &cap);
     t->pool = &t->own_names;
     t->derived = true;
     vci_free(rank);
@@ -232,6 +244,65 @@ vc_status vci_topics_build(vci_topics *t, const vc_dataset *ds,
     if (s != VC_OK)
         vci_topics_free(t);
     return s;
+}
+
+/* The word -> topic map of derived topics, from their (title-cased) names. */
+static vc_status chosen_words(const vci_topics *t, vci_idmap *chosen)
+{
+    for (uint32_t k = 0; k < t->ntopics; k++) {
+        char word[64];
+        const char *name = vci_topic_name(t, k);
+        size_t n = VCI_MIN(strlen(name), sizeof word);
+        for (size_t c = 0; c < n; c++)
+            word[c] = (char)toupper((unsigned char)name[c]);
+        VCI_CHECK(vci_idmap_put(chosen, word, n, k));
+    }
+    return VC_OK;
+}
+
+vc_status vci_topics_extend(const vci_topics *t, uint32_t old_nitems,
+                            const vc_dataset *ds, uint32_t **start_out,
+                            uint32_t **topic_out)
+{
+    uint32_t links = t->item_start[old_nitems];
+    uint32_t *start = vci_calloc((size_t)ds->nitems + 1, sizeof *start);
+    size_t cap = (size_t)links + 1;
+    uint32_t *topic = vci_calloc(cap, sizeof *topic);
+    vci_idmap chosen;
+    vci_idmap_init(&chosen);
+    assign_ctx a = {&chosen, NULL, 0, 0};
+    vc_status s = start && topic ? VC_OK : VC_ERR_NOMEM;
+    if (s == VC_OK) {
+        memcpy(start, t->item_start, ((size_t)old_nitems + 1) * sizeof *start);
+        memcpy(topic, t->item_topic, links * sizeof *topic);
+    }
+    if (s == VC_OK && t->derived) {
+        s = chosen_words(t, &chosen);
+        if (s == VC_OK)
+            s = assign_items(ds, &a, old_nitems, start, &topic, &cap);
+    }
+    for (uint32_t i = old_nitems; i < ds->nitems && s == VC_OK && !t->derived; i++) {
+        /* categories: those that existed when the topics were made */
+        uint32_t len = start[i];
+        for (uint32_t k = ds->item_cat_start[i]; k < ds->item_cat_start[i + 1] && s == VC_OK; k++) {
+            if (ds->item_cats[k] >= t->ntopics)
+                continue;
+            s = vci_reserve((void **)&topic, &cap, (size_t)len + 1, sizeof *topic);
+            if (s == VC_OK)
+                topic[len++] = ds->item_cats[k];
+        }
+        start[i + 1] = len;
+    }
+    vci_free(a.list);
+    vci_idmap_free(&chosen);
+    if (s != VC_OK) {
+        vci_free(start);
+        vci_free(topic);
+        return s;
+    }
+    *start_out = start;
+    *topic_out = topic;
+    return VC_OK;
 }
 
 void vci_topics_free(vci_topics *t)

@@ -251,3 +251,30 @@ vc_status vci_rec_embed(vci_rec_index *ix, const vc_dataset *ds,
     vci_free(v);
     return s;
 }
+
+vc_status vci_rec_embed_fold(vci_rec_index *ix, const vc_dataset *ds,
+                             const vci_rec_index *old, vci_pool *pool)
+{
+    size_t ni = ds->nitems, rank = old->rank;
+    ix->rank = old->rank;
+    ix->emb_stride = old->emb_stride;
+    ix->user_emb = vci_aligned_calloc(VCI_MAX(ds->nusers, 1u) * (size_t)ix->emb_stride,
+                                      sizeof *ix->user_emb);
+    ix->user_scale = vci_calloc(VCI_MAX(ds->nusers, 1u), sizeof *ix->user_scale);
+    ix->item_emb = vci_aligned_calloc(VCI_MAX(ni, 1u) * (size_t)ix->emb_stride,
+                                      sizeof *ix->item_emb);
+    double *v = vci_calloc(VCI_MAX(ni, 1u) * VCI_MAX(rank, 1u), sizeof *v);
+    vc_status s = ix->user_emb && ix->user_scale && ix->item_emb && v ? VC_OK : VC_ERR_NOMEM;
+    if (s == VC_OK) {
+        /* items added since the factors were fitted have none */
+        size_t keep = VCI_MIN((size_t)old->nitems, ni);
+        memcpy(ix->item_emb, old->item_emb, keep * ix->emb_stride * sizeof *ix->item_emb);
+        for (size_t i = 0; i < keep; i++)
+            for (size_t j = 0; j < rank; j++)
+                v[i * rank + j] = ix->item_emb[i * ix->emb_stride + j];
+        user_ctx uc = {ds, ix, v, MAX_CHUNKS};
+        s = vci_parallel_for(pool, MAX_CHUNKS, user_task, &uc, NULL);
+    }
+    vci_free(v);
+    return s;
+}

@@ -136,8 +136,10 @@ static void user_norms(const vc_dataset *ds, vci_rec_index *ix)
     }
 }
 
+/* The index of cm; with old, the taste embeddings fold the users into
+ * old's item factors instead of fitting new ones. */
 static vc_status build(const vc_communities *cm, const vc_options *opts,
-                       vci_rec_index **out)
+                       const vci_rec_index *old, vci_rec_index **out)
 {
     const vc_portraits *pt = cm->pt;
     const vc_dataset *ds = pt->ds;
@@ -179,7 +181,7 @@ static vc_status build(const vc_communities *cm, const vc_options *opts,
     if (s == VC_OK)
         s = vci_parallel_for(pool, cm->ncomm, community_task, &b, NULL);
     if (s == VC_OK)
-        s = vci_rec_embed(ix, ds, opts, pool);
+        s = old ? vci_rec_embed_fold(ix, ds, old, pool) : vci_rec_embed(ix, ds, opts, pool);
     vci_pool_free(pool);
     vci_free(item_mean);
     vci_free(b.wsum);
@@ -192,10 +194,20 @@ static vc_status build(const vc_communities *cm, const vc_options *opts,
     return VC_OK;
 }
 
+vc_status vci_rec_index_refit(const vc_communities *cm, const void *old,
+                              const vc_options *opts, void **out)
+{
+    vci_rec_index *ix = NULL;
+    VCI_CHECK(build(cm, opts, old, &ix));
+    *out = ix;
+    return VC_OK;
+}
+
 vc_status vci_rec_index_get(const vc_communities *cm, const vc_options *opts,
                             const vci_rec_index **out)
 {
     vc_communities *m = (vc_communities *)cm; /* only the lazy cache changes */
+    VCI_CHECK(vci_communities_current(cm, "recommender"));
     void *ix = atomic_load(&m->lazy_index);
     if (ix) {
         *out = ix;
@@ -206,9 +218,10 @@ vc_status vci_rec_index_get(const vc_communities *cm, const vc_options *opts,
     ix = atomic_load(&m->lazy_index);
     if (!ix) {
         vci_rec_index *built = NULL;
-        s = build(cm, opts, &built);
+        s = build(cm, opts, NULL, &built);
         if (s == VC_OK) {
             m->lazy_free = vci_rec_index_free;
+            m->lazy_refit = vci_rec_index_refit;
             atomic_store(&m->lazy_index, built);
             ix = built;
         }

@@ -43,8 +43,19 @@ typedef struct vci_rec_index {
 vc_status vci_rec_embed(vci_rec_index *ix, const vc_dataset *ds,
                         const vc_options *opts, vci_pool *pool);
 
+/** Taste embeddings from the item factors of an earlier index (old): every
+ *  user's e_u = A_u V / |A_u V| with V = old's item factors (zero for items
+ *  added since), as vci_rec_embed computes them after fitting V. */
+vc_status vci_rec_embed_fold(vci_rec_index *ix, const vc_dataset *ds,
+                             const vci_rec_index *old, vci_pool *pool);
+
 /** Free an index (the communities' lazy_free hook). */
 void vci_rec_index_free(void *index);
+/** The index of updated communities from the index of their previous
+ *  state: community statistics anew, the item factors kept (the
+ *  communities' lazy_refit hook). */
+vc_status vci_rec_index_refit(const vc_communities *cm, const void *old,
+                              const vc_options *opts, void **out);
 
 /** The index of cm, built on first call. */
 vc_status vci_rec_index_get(const vc_communities *cm, const vc_options *opts,

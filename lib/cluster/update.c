@@ -1,0 +1,293 @@
+/*
+ * update.c - communities after their portraits were updated
+ * (vc_portrait_update):
+ *  - vc_cluster_assign places the users whose portrait rows changed (and
+ *    new users) into the existing communities: soft memberships from the
+ *    distances to the fixed centroids, with each clustering's temperature;
+ *    topic sub-communities for the topics the user is now engaged in.
+ *    Everyone else keeps their memberships. Sizes, shares, mean portraits,
+ *    personas and tags follow the new memberships; centroids and
+ *    silhouettes stay.
+ *  - vc_cluster_refresh re-runs every clustering from its current
+ *    centroids (one warm-started k-means each: same topics, same k,
+ *    community j stays community j) over all users.
+ * Both refit the recommender index if one was built, keeping its item
+ * factors (lazy_refit), so serving needs no new factorisation.
+ *
+ * Invariant: the new state is built in a separate object and swapped in
+ * only on success; on error the communities are exactly as before.
+ */
+#include <math.h>
+
+#include "community.h"
+
+/* One clustering of the communities: [first, first + k) share a topic. */
+typedef struct clustering_range { uint32_t topic, first, k; } clustering_range;
+
+typedef struct assign_ctx {
+    const vc_communities *cm;   /* the communities as they were */
+    vc_communities *nw;         /* being built */
+    const vc_options *opts;
+    clustering_range *ranges;
+    uint32_t nranges;
+    uint32_t *topic_range;      /* [ntopics] range index, UINT32_MAX = none */
+    float *scale;               /* [stride] column weights of a topic range */
+    float *d;                   /* [max k] squared distances */
+} assign_ctx;
+
+static bool touched(const vc_communities *cm, uint32_t u)
+{
+    const vc_portraits *pt = cm->pt;
+    return u >= cm->nusers || (pt->row_version && pt->row_version[u] > cm->pt_version);
+}
+
+/* The clusterings of cm in order (global first). */
+static vc_status find_ranges(assign_ctx *a)
+{
+    const vc_communities *cm = a->cm;
+    uint32_t nt = cm->pt->topics.ntopics;
+    a->ranges = vci_calloc((size_t)cm->ncomm + 1, sizeof *a->ranges);
+    a->topic_range = vci_calloc((size_t)nt + 1, sizeof *a->topic_range);
+    a->scale = vci_calloc(cm->stride + 1, sizeof *a->scale);
+    a->d = vci_calloc((size_t)cm->ncomm + 1, sizeof *a->d);
+    if (!a->ranges || !a->topic_range || !a->scale || !a->d)
+        return VC_ERR_NOMEM;
+    for (uint32_t t = 0; t < nt; t++)
+        a->topic_range[t] = UINT32_MAX;
+    for (uint32_t c = 0; c < cm->ncomm; c++) {
+        if (c == 0 || cm->comm[c].topic != cm->comm[c - 1].topic) {
+            a->ranges[a->nranges++] = (clustering_range){cm->comm[c].topic, c, 0};
+            if (cm->comm[c].topic != UINT32_MAX)
+                a->topic_range[cm->comm[c].topic] = a->nranges - 1;
+        }
+        a->ranges[a->nranges - 1].k++;
+    }
+    return VC_OK;
+}
+
+/* Soft memberships of user u in one clustering: squared distances in the
+ * clustering's space (features times the topic weighting). */
+static vc_status assign_one(assign_ctx *a, const clustering_range *r, uint32_t u,
+                            vci_membership_list *list)
+{
+    const vc_communities *cm = a->cm;
+    const vc_portraits *pt = cm->pt;
+    const vci_column_map *m = &pt->map;
+    for (uint32_t c = 0; c < cm->ncols; c++)
+        a->scale[c] = 1.0f;
+    if (r->topic != UINT32_MAX) {
+        float w = (float)vci_opt_float(a->opts, VCI_OPT_COMMUNITY_TOPIC_WEIGHT);
+        a->scale[m->share + r->topic] = w;
+        a->scale[m->affinity + r->topic] = w;
+        if (m->rating != UINT32_MAX)
+            a->scale[m->rating + r->topic] = w;
+    }
+    const float *f = vci_pt_feat(pt, u);
+    uint32_t best = 0;
+    for (uint32_t j = 0; j < r->k; j++) {
+        const float *cf = cm->centroid_feat + (size_t)(r->first + j) * cm->stride;
+        double d = 0;
+        for (uint32_t c = 0; c < cm->ncols; c++) {
+            double t = (double)(f[c] - cf[c]) * a->scale[c];
+            d += t * t;
+        }
+        a->d[j] = (float)d;
+        if (a->d[j] < a->d[best])
+            best = j;
+    }
+    return vci_membership_soft(list, u, r->first, a->d, r->k, best,
+                               cm->comm[r->first].temperature,
+                               vci_opt_float(a->opts, VCI_OPT_COMMUNITY_MIN_STRENGTH));
+}
+
+/* Every user's memberships: kept, or computed for touched users. */
+static vc_status memberships(assign_ctx *a, vci_membership_list *list, size_t *moved)
+{
+    const vc_communities *cm = a->cm;
+    const vc_portraits *pt = cm->pt;
+    uint32_t nt = pt->topics.ntopics;
+    uint32_t *count = vci_calloc((size_t)nt + 1, sizeof *count);
+    uint32_t *topics = vci_calloc((size_t)nt + 1, sizeof *topics);
+    vc_status s = count && topics ? VC_OK : VC_ERR_NOMEM;
+    uint32_t min_events = (uint32_t)vci_opt_int(a->opts, VCI_OPT_COMMUNITY_MIN_EVENTS);
+    for (uint32_t u = 0; u < pt->nusers && s == VC_OK; u++) {
+        if (!touched(cm, u)) {
+            for (uint32_t i = cm->mem_start[u]; i < cm->mem_start[u + 1] && s == VC_OK; i++)
+                s = vci_membership_append(list, u, cm->mem_comm[i], cm->mem_strength[i]);
+            continue;
+        }
+        (*moved)++;
+        if (a->nranges && a->ranges[0].topic == UINT32_MAX)
+            s = assign_one(a, &a->ranges[0], u, list);
+        size_t n = 0;
+        if (s == VC_OK)
+            vci_engaged_topics(pt, u, min_events, count, topics, &n);
+        for (size_t i = 0; i < n && s == VC_OK; i++)
+            if (a->topic_range[topics[i]] != UINT32_MAX)
+                s = assign_one(a, &a->ranges[a->topic_range[topics[i]]], u, list);
+    }
+    vci_free(count);
+    vci_free(topics);
+    return s;
+}
+
+/* Sizes, shares and mean readable portraits from the hard memberships (a
+ * user's strongest community in each clustering). */
+static vc_status recount(vc_communities *nw)
+{
+    const vc_portraits *pt = nw->pt;
+    double *acc = vci_calloc((size_t)nw->ncomm * nw->ncols + 1, sizeof *acc);
+    uint32_t *seen = vci_calloc((size_t)pt->topics.ntopics + 2, sizeof *seen);
+    uint32_t *clustered = vci_calloc((size_t)pt->topics.ntopics + 2, sizeof *clustered);
+    if (!acc || !seen || !clustered) {
+        vci_free(acc);
+        vci_free(seen);
+        vci_free(clustered);
+        return VC_ERR_NOMEM;
+    }
+    for (uint32_t c = 0; c < nw->ncomm; c++)
+        nw->comm[c].size = 0;
+    for (uint32_t u = 0; u < pt->nusers; u++)
+        for (uint32_t i = nw->mem_start[u]; i < nw->mem_start[u + 1]; i++) {
+            uint32_t c = nw->mem_comm[i], t = nw->comm[c].topic;
+            uint32_t key = t == UINT32_MAX ? 0 : t + 1;
+            if (seen[key] == u + 1)
+                continue; /* strongest first: the first one is the hard one */
+            seen[key] = u + 1;
+            clustered[key]++;
+            nw->comm[c].size++;
+            const float *row = vci_pt_raw(pt, u);
+            for (uint32_t col = 0; col < nw->ncols; col++)
+                acc[(size_t)c * nw->ncols + col] += row[col];
+        }
+    for (uint32_t c = 0; c < nw->ncomm; c++) {
+        vci_community *cc = &nw->comm[c];
+        uint32_t t = cc->topic, key = t == UINT32_MAX ? 0 : t + 1;
+        cc->share = clustered[key] ? (float)cc->size / (float)clustered[key] : 0.0f;
+        if (cc->size == 0)
+            continue; /* an emptied community keeps its last mean portrait */
+        for (uint32_t col = 0; col < nw->ncols; col++)
+            nw->centroid_raw[(size_t)c * nw->ncols + col] =
+                (float)(acc[(size_t)c * nw->ncols + col] / cc->size);
+    }
+    vci_free(acc);
+    vci_free(seen);
+    vci_free(clustered);
+    return VC_OK;
+}
+
+/* nw's communities as cm's: records (names and personas are redone),
+ * centroids. */
+static vc_status copy_communities(const vc_communities *cm, vc_communities *nw)
+{
+    size_t n = VCI_MAX(cm->ncomm, 1u);
+    nw->comm = vci_calloc(n, sizeof *nw->comm);
+    nw->centroid_raw = vci_calloc(n * VCI_MAX(cm->ncols, 1u), sizeof *nw->centroid_raw);
+    nw->centroid_feat = vci_aligned_calloc(n * cm->stride, sizeof *nw->centroid_feat);
+    if (!nw->comm || !nw->centroid_raw || !nw->centroid_feat)
+        return VC_ERR_NOMEM;
+    memcpy(nw->comm, cm->comm, cm->ncomm * sizeof *nw->comm);
+    memcpy(nw->centroid_raw, cm->centroid_raw, (size_t)cm->ncomm * cm->ncols * sizeof(float));
+    memcpy(nw->centroid_feat, cm->centroid_feat, (size_t)cm->ncomm * cm->stride * sizeof(float));
+    nw->ncomm = nw->cap = cm->ncomm;
+    nw->nglobal = cm->nglobal;
+    return VC_OK;
+}
+
+static vc_status assign(const vc_communities *cm, vc_communities *nw,
+                        const vc_options *opts, size_t *moved)
+{
+    assign_ctx a = {cm, nw, opts, NULL, 0, NULL, NULL, NULL};
+    vci_membership_list list = {0};
+    vc_status s = find_ranges(&a);
+    if (s == VC_OK)
+        s = copy_communities(cm, nw);
+    if (s == VC_OK)
+        s = memberships(&a, &list, moved);
+    if (s == VC_OK)
+        s = vci_membership_index(nw, &list);
+    if (s == VC_OK)
+        s = recount(nw);
+    if (s == VC_OK)
+        s = vci_personas_build(nw);
+    vci_free(list.user);
+    vci_free(list.comm);
+    vci_free(list.strength);
+    vci_free(a.ranges);
+    vci_free(a.topic_range);
+    vci_free(a.scale);
+    vci_free(a.d);
+    return s;
+}
+
+/* The recommender index of nw, refitted from cm's when cm had one. */
+static vc_status refit_index(const vc_communities *cm, vc_communities *nw,
+                             const vc_options *opts)
+{
+    void *old = atomic_load(&((vc_communities *)cm)->lazy_index);
+    if (!old || !cm->lazy_refit)
+        return VC_OK;
+    void *ix = NULL;
+    VCI_CHECK(cm->lazy_refit(nw, old, opts, &ix));
+    nw->lazy_free = cm->lazy_free;
+    nw->lazy_refit = cm->lazy_refit;
+    atomic_store(&nw->lazy_index, ix);
+    return VC_OK;
+}
+
+static vc_status check_portraits(const vc_communities *cm, const char *fn)
+{
+    const vc_portraits *pt = cm->pt;
+    if (pt->ds_generation != pt->ds->generation || pt->nusers != pt->ds->nusers)
+        return vci_error(VC_ERR_STATE, "%s: the portraits do not reflect their data set "
+                                       "(call vc_portrait_update first)", fn);
+    if (pt->nusers < cm->nusers || pt->ncols != cm->ncols)
+        return vci_error(VC_ERR_STATE, "%s: these communities were not built on "
+                                       "these portraits", fn);
+    return VC_OK;
+}
+
+typedef vc_status (*update_fn)(const vc_communities *cm, vc_communities *nw,
+                               const vc_options *opts, size_t *moved);
+
+static vc_status refresh(const vc_communities *cm, vc_communities *nw,
+                         const vc_options *opts, size_t *moved)
+{
+    (void)moved;
+    return vci_communities_run(nw, opts, cm);
+}
+
+/* Build the new state with fn, refit the index, swap it in. */
+static vc_status update(vc_communities *cm, const vc_options *opts, update_fn fn,
+                        const char *name, size_t *moved)
+{
+    vci_clear_error();
+    VCI_REQUIRE(cm, "%s: communities are NULL", name);
+    VCI_CHECK(check_portraits(cm, name));
+    vc_communities *nw;
+    VCI_CHECK(vci_communities_new(&nw, cm->pt));
+    size_t n = 0;
+    vc_status s = fn(cm, nw, opts, &n);
+    if (s == VC_OK)
+        s = refit_index(cm, nw, opts);
+    if (s == VC_OK) {
+        vci_communities_swap(cm, nw);
+        if (moved)
+            *moved = n;
+    }
+    vc_communities_free(nw); /* the old state after a swap */
+    return s;
+}
+
+VC_API vc_status vc_cluster_assign(vc_communities *cm, const vc_options *opts,
+                                   size_t *assigned)
+{
+    if (assigned)
+        *assigned = 0;
+    return update(cm, opts, assign, "vc_cluster_assign", assigned);
+}
+
+VC_API vc_status vc_cluster_refresh(vc_communities *cm, const vc_options *opts)
+{
+    return update(cm, opts, refresh, "vc_cluster_refresh", NULL);
+}
