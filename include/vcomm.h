@@ -1107,6 +1107,34 @@ VC_API const vc_portraits *vc_model_portraits(const vc_model *m);
 VC_API const vc_communities *vc_model_communities(const vc_model *m);
 /** The options the model was built with. */
 VC_API const vc_options *vc_model_options(const vc_model *m);
+
+/** vc_model_update flag: re-run the clusterings warm-started
+ *  (vc_cluster_refresh) instead of assigning into them. */
+#define VC_UPDATE_REFRESH 1u
+
+/**
+ * The feedback loop on a loaded model: append the events of a file
+ * (vc_dataset_append: the data set's own event format, or a merchant CSV),
+ * recompute the touched portraits (vc_portrait_update), then place the
+ * touched users into the existing communities (vc_cluster_assign) or, with
+ * VC_UPDATE_REFRESH, re-run the clusterings from their current centroids
+ * (vc_cluster_refresh). The recommender index is refitted, so the model
+ * can be queried and saved (vc_model_save with vc_model_communities(m))
+ * at once. docs/incremental.md has the details and the tolerances.
+ * @param opts     NULL: the options the model was built with.
+ * @param drift    receives the drift report (free with vc_drift_free);
+ *                 NULL when not wanted.
+ * @param added    events appended; may be NULL.
+ * @param updated  portrait rows recomputed; may be NULL.
+ * Thread safety: no other call may use m meanwhile.
+ * @return VC_OK; the errors of vc_dataset_append (then m is unchanged),
+ *         VC_ERR_NOMEM (then queries fail with VC_ERR_STATE until a
+ *         successful update).
+ */
+VC_API vc_status vc_model_update(vc_model *m, const char *events,
+                                 const vc_options *opts, unsigned flags,
+                                 vc_drift **drift, size_t *added,
+                                 size_t *updated);
 /** @} */
 
 #ifdef __cplusplus

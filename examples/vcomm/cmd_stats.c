@@ -198,7 +198,7 @@ static void print_table(const vc_dataset *ds, const cat_count *cats,
     if (vc_dataset_skipped_lines(ds))
         printf("skipped     %llu malformed lines; first: %s\n",
                (unsigned long long)vc_dataset_skipped_lines(ds),
-               vc_dataset_first_skip_reason(ds));
+               vc_dataset_first_skip_reason(ds) ? vc_dataset_first_skip_reason(ds) : "?");
     if (vc_dataset_dropped_rows(ds))
         printf("dropped     %llu rows by the purchase rules (no customer, "
                "cancellations, zero quantity or price)\n",

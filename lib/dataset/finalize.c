@@ -461,7 +461,8 @@ static vc_status grow_user_gen(vc_dataset *ds)
 }
 
 /* A new generation: users with staged events and users new since the last
- * finalisation changed in it (attribute edits were marked when made). */
+ * finalisation changed in it (attribute edits were marked when made).
+ * Runs before the staged blocks are taken over. */
 static void mark_changed(vc_dataset *ds)
 {
     uint32_t g = ++ds->generation;
@@ -500,7 +501,6 @@ static void commit(vc_dataset *ds, csr_build *b, index_parts *p, int64_t base,
     free_sort_scratch(b);
     memset(b, 0, sizeof *b);
     memset(p, 0, sizeof *p);
-    mark_changed(ds);
     vci_ds_free_staged(ds);
     ds->indexed_users = ds->nusers;
     ds->indexed_items = ds->nitems;
@@ -526,8 +526,11 @@ vc_status vci_dataset_finalize(vc_dataset *ds, vci_pool *pool,
     b.nusers = ds->nusers;
     uint64_t *cur = vci_calloc((size_t)VCI_MAX(ds->nusers, ds->nitems) + 1, sizeof *cur);
     vc_status s = cur ? grow_user_gen(ds) : VC_ERR_NOMEM;
-    if (s == VC_OK)
+    if (s == VC_OK) {
+        /* marks are conservative: after a failure the users stay staged */
+        mark_changed(ds);
         s = user_starts(ds, &b);
+    }
     if (s == VC_OK && quick) {
         /* only the columns the block lacks */
         const vci_event_block *blk = &ds->staged.blocks[0];

@@ -134,7 +134,7 @@ VC_API vc_status vc_dataset_append(vc_dataset *ds, const char *path,
         *added = 0;
     VCI_REQUIRE(ds && path, "vc_dataset_append: NULL data set or path");
     vc_dataset *src = NULL;
-    VCI_CHECK(vc_dataset_load(&src, path, opts));
+    VCI_CHECK(vci_load_events_file(&src, path, ds->format, opts));
     vc_status s = merge(ds, src);
     if (s == VC_OK) {
         vci_pool *pool = NULL;

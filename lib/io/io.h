@@ -177,6 +177,12 @@ vc_status vci_load_mllatest(vci_load *ld, const char *dir);
 /** Merchant CSV: dir holds events.csv (+ items.csv, users.csv), or file is
  *  one CSV (file != NULL). */
 vc_status vci_load_merchant(vci_load *ld, const char *dir, const char *file);
+/** A file of new events in the given data set format ("ml-1m" and
+ *  "synthetic": ratings.dat lines; "ml-100k": u.data lines; "ml-latest":
+ *  ratings.csv with its header; otherwise a merchant CSV), or a directory
+ *  in any format; load.format, when set, wins. Loaded into *out. */
+vc_status vci_load_events_file(vc_dataset **out, const char *path, const char *format,
+                               const vc_options *opts);
 /** truth.csv ("user,community") beside the data, when present. */
 vc_status vci_load_truth(vci_load *ld, const char *dir);
 

@@ -310,6 +310,38 @@ static vc_status run_loader(vci_load *ld, format_kind kind, const char *dir,
     }
 }
 
+/* A loader ready to fill a new data set of the given format. */
+static vc_status load_begin(vci_load *ld, const vc_options *opts, const char *format)
+{
+    memset(ld, 0, sizeof *ld);
+    ld->opts = opts;
+    ld->skip_bad = strcmp(vci_opt_string(opts, VCI_OPT_LOAD_ON_ERROR), "skip") == 0;
+    ld->progress = vci_progress_of(opts, "load");
+    VCI_CHECK(vci_dataset_create(&ld->ds, format));
+    return vci_pool_for_options(&ld->pool, opts);
+}
+
+/* Index what was loaded (when s is VC_OK) and hand the data set over. */
+static vc_status load_end(vci_load *ld, vc_status s, const char *path, vc_dataset **out)
+{
+    if (s == VC_OK) {
+        vci_progress fin = vci_progress_of(ld->opts, "index");
+        s = vci_dataset_finalize(ld->ds, ld->pool, &fin);
+        if (s == VC_ERR_RANGE)
+            s = vci_error_prefix(s, path);
+    }
+    if (s == VC_OK)
+        s = vci_progress_report(&ld->progress, 1.0);
+    vci_pool_free(ld->pool);
+    vci_free(ld->buf);
+    if (s != VC_OK) {
+        vc_dataset_free(ld->ds);
+        return s;
+    }
+    *out = ld->ds;
+    return VC_OK;
+}
+
 VC_API vc_status vc_dataset_load(vc_dataset **out, const char *path,
                                  const vc_options *opts)
 {
@@ -321,35 +353,44 @@ VC_API vc_status vc_dataset_load(vc_dataset **out, const char *path,
     format_kind kind = FORMAT_NONE;
     vci_load ld;
     memset(&ld, 0, sizeof ld);
-    ld.opts = opts;
-    ld.skip_bad = strcmp(vci_opt_string(opts, VCI_OPT_LOAD_ON_ERROR), "skip") == 0;
-    ld.progress = vci_progress_of(opts, "load");
     vc_status s = detect(path, dir, &file, vci_opt_string(opts, VCI_OPT_LOAD_FORMAT),
                          &kind);
     if (s == VC_OK)
-        s = vci_dataset_create(&ld.ds, format_names[kind]);
-    if (s == VC_OK)
-        s = vci_pool_for_options(&ld.pool, opts);
+        s = load_begin(&ld, opts, format_names[kind]);
     if (s == VC_OK)
         s = run_loader(&ld, kind, dir, file);
     if (s == VC_OK)
         s = vci_load_truth(&ld, dir);
-    if (s == VC_OK) {
-        vci_progress fin = vci_progress_of(opts, "index");
-        s = vci_dataset_finalize(ld.ds, ld.pool, &fin);
-        if (s == VC_ERR_RANGE)
-            s = vci_error_prefix(s, path);
-    }
-    if (s == VC_OK)
-        s = vci_progress_report(&ld.progress, 1.0);
-    vci_pool_free(ld.pool);
-    vci_free(ld.buf);
     vci_free(dir);
     vci_free(file);
-    if (s != VC_OK) {
-        vc_dataset_free(ld.ds);
-        return s;
-    }
-    *out = ld.ds;
-    return VC_OK;
+    return load_end(&ld, s, path, out);
+}
+
+vc_status vci_load_events_file(vc_dataset **out, const char *path, const char *format,
+                               const vc_options *opts)
+{
+    *out = NULL;
+    if (vci_path_is_dir(path))
+        return vc_dataset_load(out, path, opts);
+    const char *f = vci_opt_string(opts, VCI_OPT_LOAD_FORMAT);
+    if (strcmp(f, "auto") == 0)
+        f = format;
+    /* the ratings files of the MovieLens formats (synthetic data is
+     * written as ML-1M); anything else is a merchant CSV of events */
+    static const vci_ratings_spec ml1m = {"::", 2, NULL, 0.5, 5, false, false};
+    static const vci_ratings_spec ml100k = {"\t", 1, NULL, 0.5, 5, false, false};
+    static const vci_ratings_spec latest = {",", 1, "userId,movieId,rating,timestamp",
+                                            0.5, 5, false, false};
+    const vci_ratings_spec *spec = NULL;
+    if (strcmp(f, "ml-1m") == 0 || strcmp(f, "synthetic") == 0)
+        spec = &ml1m;
+    else if (strcmp(f, "ml-100k") == 0)
+        spec = &ml100k;
+    else if (strcmp(f, "ml-latest") == 0)
+        spec = &latest;
+    vci_load ld;
+    vc_status s = load_begin(&ld, opts, spec ? "api" : "merchant");
+    if (s == VC_OK)
+        s = spec ? vci_load_ratings(&ld, path, spec) : vci_load_merchant(&ld, NULL, path);
+    return load_end(&ld, s, path, out);
 }

@@ -8,6 +8,7 @@
  * section's size before reading it; the word indices below are part of
  * the file format (docs/model-format.md) and only ever appended to.
  */
+#include <float.h>
 #include <math.h>
 
 #include "model.h"
@@ -205,7 +206,7 @@ vc_status vci_model_scalars_set(vc_communities *cm, vci_rec_index *ix,
         ix->emb_stride = (uint32_t)w[W_EMB_STRIDE];
         double mv;
         memcpy(&mv, &w[W_MAX_VALUE], sizeof mv);
-        if (!isfinite(mv) || mv < 0)
+        if (!isfinite(mv) || mv < 0 || mv > FLT_MAX)
             return vci_error(VC_ERR_FORMAT, "model index scale out of range");
         ix->max_value = (float)mv;
         ix->explicit_ratings = w[W_INDEX_EXPLICIT] != 0;

@@ -260,7 +260,8 @@ static vc_status check_invariants(const file_view *f, const vc_communities *cm,
     const vc_dataset *ds = pt->ds;
     const vci_topics *tp = &pt->topics;
     uint64_t nu = ds->nusers, ni = ds->nitems, ne = ds->nevents;
-    bool ok = strs_ok(&ds->strings, ds->user_key, nu) &&
+    bool ok = strs_ok(&ds->strings, &ds->first_skip, 1) &&
+              strs_ok(&ds->strings, ds->user_key, nu) &&
               strs_ok(&ds->strings, ds->item_key, ni) &&
               strs_ok(&ds->strings, ds->item_title, ni) &&
               strs_ok(&ds->strings, ds->attr_name, ds->nattrs) &&

@@ -1,0 +1,459 @@
+/*
+ * test_update.c - the feedback loop: vc_dataset_append, vc_portrait_update,
+ * vc_cluster_assign / vc_cluster_refresh, the drift report and
+ * vc_model_update.
+ *  - portraits updated after appending the last 5% of the events equal a
+ *    full rebuild on the union (raw values to float rounding);
+ *  - assignment keeps untouched users' memberships, agrees with the
+ *    rebuild's segments (ARI), and refitted recommendations stay close;
+ *  - a planted shift (a group taking another community's taste) is found
+ *    by the drift report;
+ *  - a model updated in memory and the same model saved and loaded give
+ *    identical recommendations; a malformed events file changes nothing;
+ *  - queries on stale state fail with VC_ERR_STATE instead of reading
+ *    past arrays.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <sys/stat.h>
+
+#include "fixtures.h"
+#include "testutil.h"
+
+/* A synthetic data set written as ML-1M into dir/full, and the same with
+ * its ratings split by time into dir/base (the first share) and the file
+ * dir/new.dat (the rest). */
+typedef struct split_data {
+    char *dir, *full, *base, *newfile;
+} split_data;
+
+typedef struct rating_line { long long t; char *text; } rating_line;
+
+static int by_time(const void *a, const void *b)
+{
+    const rating_line *x = a, *y = b;
+    return (x->t > y->t) - (x->t < y->t);
+}
+
+static char *read_all(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)len + 1);
+    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
+    buf[len] = 0;
+    fclose(f);
+    *n = (size_t)len;
+    return buf;
+}
+
+static void copy_file(const char *from_dir, const char *to_dir, const char *name)
+{
+    char *src = tu_path(from_dir, name);
+    size_t n;
+    char *text = read_all(src, &n);
+    free(tu_write(to_dir, name, text, n));
+    free(text);
+    free(src);
+}
+
+static void make_split(split_data *sp, int users, double base_share)
+{
+    sp->dir = tu_mkdtemp();
+    sp->full = tu_path(sp->dir, "full");
+    sp->base = tu_path(sp->dir, "base");
+    sp->newfile = tu_path(sp->dir, "new.dat");
+    vc_dataset *ds = fixture_synth(users, 6, 11);
+    assert_int_equal(vc_dataset_write_ml1m(ds, sp->full), VC_OK);
+    vc_dataset_free(ds);
+    assert_int_equal(mkdir(sp->base, 0700), 0);
+    copy_file(sp->full, sp->base, "users.dat");
+    copy_file(sp->full, sp->base, "movies.dat");
+    char *rpath = tu_path(sp->full, "ratings.dat");
+    size_t n;
+    char *text = read_all(rpath, &n);
+    size_t cap = 1024, count = 0;
+    rating_line *lines = malloc(cap * sizeof *lines);
+    for (char *p = text, *nl; *p; p = nl + 1) {
+        nl = strchr(p, '\n');
+        *nl = 0;
+        if (count == cap)
+            lines = realloc(lines, (cap *= 2) * sizeof *lines);
+        const char *last = strrchr(p, ':');
+        lines[count++] = (rating_line){atoll(last + 1), p};
+    }
+    qsort(lines, count, sizeof *lines, by_time);
+    size_t cut = (size_t)(base_share * (double)count);
+    char *out = malloc(n + count + 1);
+    size_t len = 0;
+    for (size_t i = 0; i < cut; i++)
+        len += (size_t)sprintf(out + len, "%s\n", lines[i].text);
+    free(tu_write(sp->base, "ratings.dat", out, len));
+    len = 0;
+    for (size_t i = cut; i < count; i++)
+        len += (size_t)sprintf(out + len, "%s\n", lines[i].text);
+    free(tu_write(sp->dir, "new.dat", out, len));
+    free(out);
+    free(lines);
+    free(text);
+    free(rpath);
+}
+
+static void free_split(split_data *sp)
+{
+    free(sp->full);
+    free(sp->base);
+    free(sp->newfile);
+    tu_rmdir(sp->dir, 1);
+}
+
+typedef struct built {
+    vc_dataset *ds;
+    vc_portraits *pt;
+    vc_communities *cm;
+} built;
+
+static void build(built *b, const char *path, const vc_options *o)
+{
+    assert_int_equal(vc_dataset_load(&b->ds, path, o), VC_OK);
+    assert_int_equal(vc_portrait_build(&b->pt, b->ds, o), VC_OK);
+    assert_int_equal(vc_cluster_run(&b->cm, b->pt, o), VC_OK);
+}
+
+static void unbuild(built *b)
+{
+    vc_communities_free(b->cm);
+    vc_portraits_free(b->pt);
+    vc_dataset_free(b->ds);
+}
+
+static uint32_t hard_global(const vc_communities *cm, size_t u)
+{
+    uint32_t comms[256];
+    float str[256];
+    size_t count;
+    assert_int_equal(vc_user_communities(cm, u, comms, str, 256, &count), VC_OK);
+    for (size_t j = 0; j < count; j++)
+        if (comms[j] < vc_communities_global_count(cm))
+            return comms[j];
+    return UINT32_MAX;
+}
+
+/* Portraits after append + update equal a rebuild on the union. */
+static void test_portraits_equal_rebuild(void **state)
+{
+    (void)state;
+    split_data sp;
+    make_split(&sp, 500, 0.95);
+    vc_options *o = fixture_tiny_options();
+    built inc, full;
+    build(&inc, sp.base, o);
+    build(&full, sp.full, o);
+    size_t before = vc_dataset_event_count(inc.ds), added = 0, updated = 0;
+    assert_int_equal(vc_dataset_append(inc.ds, sp.newfile, o, &added), VC_OK);
+    assert_int_equal(vc_dataset_event_count(inc.ds), before + added);
+    assert_int_equal(vc_dataset_event_count(inc.ds), vc_dataset_event_count(full.ds));
+    /* stale portraits refuse to serve */
+    vc_recs *r = NULL;
+    assert_int_equal(vc_recommend(&r, inc.cm, 0, 10, NULL, 0, o), VC_ERR_STATE);
+    assert_int_equal(vc_portrait_update(inc.pt, o, &updated), VC_OK);
+    assert_true(updated > 0 && updated < vc_dataset_user_count(inc.ds));
+    assert_int_equal(vc_recommend(&r, inc.cm, 0, 10, NULL, 0, o), VC_ERR_STATE);
+
+    size_t nu = vc_portraits_user_count(full.pt), nc = vc_portraits_column_count(full.pt);
+    assert_int_equal(vc_portraits_user_count(inc.pt), nu);
+    assert_int_equal(vc_portraits_column_count(inc.pt), nc);
+    float *a = malloc(nc * sizeof *a), *b = malloc(nc * sizeof *b);
+    /* exact but for float rounding, except the rating deviations of
+     * untouched users, shrunk toward the population's as it was when they
+     * were computed (docs/incremental.md) */
+    double worst = 0, worst_rating = 0;
+    for (size_t u = 0; u < nu; u++) {
+        assert_int_equal(vc_portraits_row(inc.pt, u, a, nc), VC_OK);
+        assert_int_equal(vc_portraits_row(full.pt, u, b, nc), VC_OK);
+        for (size_t c = 0; c < nc; c++) {
+            double d = fabs((double)a[c] - b[c]) / (1 + fabs((double)b[c]));
+            const char *group;
+            assert_int_equal(vc_portraits_column(full.pt, c, NULL, &group, NULL), VC_OK);
+            if (strcmp(group, "category_rating") == 0)
+                worst_rating = fmax(worst_rating, fabs((double)a[c] - b[c]));
+            else
+                worst = fmax(worst, d);
+        }
+    }
+    assert_true(worst < 1e-4);
+    assert_true(worst_rating < 0.02);
+    /* tags come from the same rows (thresholds against the build's
+     * population means): nearly all the same */
+    size_t same_tags = 0;
+    for (size_t u = 0; u < nu; u++)
+        same_tags += vc_portraits_tag_count(inc.pt, u) == vc_portraits_tag_count(full.pt, u);
+    assert_true(same_tags >= nu * 95 / 100);
+
+    /* communities: untouched users keep their memberships exactly */
+    uint32_t *keep = malloc(nu * sizeof *keep);
+    for (size_t u = 0; u < nu; u++)
+        keep[u] = hard_global(inc.cm, u);
+    size_t assigned = 0;
+    assert_int_equal(vc_cluster_assign(inc.cm, o, &assigned), VC_OK);
+    assert_int_equal(assigned, updated);
+    size_t same = 0;
+    for (size_t u = 0; u < nu; u++)
+        same += hard_global(inc.cm, u) == keep[u];
+    assert_true(same >= nu - assigned);
+    /* and the segments agree with the rebuild's */
+    uint32_t *x = malloc(nu * sizeof *x), *y = malloc(nu * sizeof *y);
+    for (size_t u = 0; u < nu; u++) {
+        x[u] = hard_global(inc.cm, u);
+        y[u] = hard_global(full.cm, u);
+    }
+    double ari;
+    assert_int_equal(vc_score_ari(x, y, nu, &ari), VC_OK);
+    assert_true(ari > 0.9);
+    /* serving works again, and top-10 lists mostly agree with the rebuild */
+    size_t overlap = 0, total = 0;
+    for (size_t u = 0; u < nu; u += 7) {
+        vc_recs *ri = NULL, *rf = NULL;
+        assert_int_equal(vc_recommend(&ri, inc.cm, u, 10, NULL, 0, o), VC_OK);
+        assert_int_equal(vc_recommend(&rf, full.cm, u, 10, NULL, 0, o), VC_OK);
+        for (size_t i = 0; i < vc_recs_count(ri); i++) {
+            size_t id;
+            assert_int_equal(vc_recs_get(ri, i, &id, NULL, NULL), VC_OK);
+            for (size_t j = 0; j < vc_recs_count(rf); j++) {
+                size_t jd;
+                assert_int_equal(vc_recs_get(rf, j, &jd, NULL, NULL), VC_OK);
+                overlap += id == jd;
+            }
+        }
+        total += vc_recs_count(rf);
+        vc_recs_free(ri);
+        vc_recs_free(rf);
+    }
+    assert_true(total > 0 && (double)overlap / (double)total >= 0.6);
+    free(x);
+    free(y);
+    free(keep);
+    free(a);
+    free(b);
+    unbuild(&inc);
+    unbuild(&full);
+    vc_options_free(o);
+    free_split(&sp);
+}
+
+/* Nothing changed: update, assign and refresh keep everything. */
+static void test_noop_and_refresh(void **state)
+{
+    (void)state;
+    vc_options *o = fixture_tiny_options();
+    built b;
+    b.ds = fixture_synth(400, 4, 5);
+    assert_int_equal(vc_portrait_build(&b.pt, b.ds, o), VC_OK);
+    assert_int_equal(vc_cluster_run(&b.cm, b.pt, o), VC_OK);
+    uint64_t fp = tu_fp_portraits(b.pt);
+    size_t updated = 1, assigned = 1;
+    assert_int_equal(vc_portrait_update(b.pt, o, &updated), VC_OK);
+    assert_int_equal(updated, 0);
+    assert_true(tu_fp_portraits(b.pt) == fp);
+    uint64_t cfp = tu_fp_communities(b.cm);
+    assert_int_equal(vc_cluster_assign(b.cm, o, &assigned), VC_OK);
+    assert_int_equal(assigned, 0);
+    assert_true(tu_fp_communities(b.cm) == cfp);
+    /* a refresh on unchanged portraits is (nearly) a fixed point: the ids
+     * stay and hardly anyone moves */
+    vc_drift *dr = NULL;
+    size_t ncomm = vc_communities_count(b.cm);
+    assert_int_equal(vc_drift_begin(&dr, b.cm), VC_OK);
+    assert_int_equal(vc_cluster_refresh(b.cm, o), VC_OK);
+    assert_int_equal(vc_drift_end(dr, b.cm, o), VC_OK);
+    assert_int_equal(vc_communities_count(b.cm), ncomm);
+    assert_true(vc_drift_mover_count(dr) <= vc_dataset_user_count(b.ds) / 20);
+    assert_int_equal(vc_drift_end(dr, b.cm, o), VC_ERR_STATE);
+    vc_drift_free(dr);
+    vc_recs *r = NULL;
+    assert_int_equal(vc_recommend(&r, b.cm, 3, 10, NULL, 0, o), VC_OK);
+    vc_recs_free(r);
+    unbuild(&b);
+    vc_options_free(o);
+}
+
+/* Users of planted community A take community B's taste: the drift report
+ * lists them as movers between global segments. */
+static void test_planted_shift(void **state)
+{
+    (void)state;
+    vc_options *o = fixture_tiny_options();
+    assert_int_equal(vc_options_set_int(o, "community.k", 4), VC_OK); /* the plant's */
+    built b;
+    b.ds = fixture_synth(600, 4, 7);
+    assert_int_equal(vc_portrait_build(&b.pt, b.ds, o), VC_OK);
+    assert_int_equal(vc_cluster_run(&b.cm, b.pt, o), VC_OK);
+    size_t nu = vc_dataset_user_count(b.ds), ni = vc_dataset_item_count(b.ds);
+    /* the items community 1 rates most, and 40 users of community 0 */
+    double *pop = calloc(ni, sizeof *pop);
+    uint32_t label;
+    int64_t first, last;
+    assert_int_equal(vc_dataset_time_range(b.ds, &first, &last), VC_OK);
+    for (size_t u = 0; u < nu; u++) {
+        assert_int_equal(vc_dataset_planted_community(b.ds, u, &label), VC_OK);
+        if (label != 1)
+            continue;
+        for (size_t e = 0; e < vc_dataset_user_event_count(b.ds, u); e++) {
+            size_t item;
+            assert_int_equal(vc_dataset_user_event(b.ds, u, e, &item, NULL, NULL, NULL, NULL),
+                             VC_OK);
+            pop[item] += 1;
+        }
+    }
+    size_t top[60];
+    for (size_t k = 0; k < 60; k++) {
+        size_t best = 0;
+        for (size_t i = 1; i < ni; i++)
+            if (pop[i] > pop[best])
+                best = i;
+        top[k] = best;
+        pop[best] = -1;
+    }
+    bool *shifted = calloc(nu, sizeof *shifted);
+    size_t nshift = 0, *nev = calloc(nu, sizeof *nev);
+    for (size_t u = 0; u < nu; u++) /* before feeding un-finalises the data set */
+        nev[u] = vc_dataset_user_event_count(b.ds, u);
+    for (size_t u = 0; u < nu && nshift < 40; u++) {
+        assert_int_equal(vc_dataset_planted_community(b.ds, u, &label), VC_OK);
+        if (label != 0)
+            continue;
+        shifted[u] = true;
+        nshift++;
+        for (size_t k = 0; k < 3 * nev[u]; k++)
+            assert_int_equal(vc_dataset_add_event(b.ds, vc_dataset_user_id(b.ds, u),
+                                                  vc_dataset_item_id(b.ds, top[k % 60]),
+                                                  "rating", 5, 0,
+                                                  last + 3600 * (int64_t)(k + 1)),
+                             VC_OK);
+    }
+    assert_int_equal(vc_dataset_finalize(b.ds), VC_OK);
+    vc_drift *dr = NULL;
+    assert_int_equal(vc_drift_begin(&dr, b.cm), VC_OK);
+    size_t updated;
+    assert_int_equal(vc_portrait_update(b.pt, o, &updated), VC_OK);
+    assert_int_equal(updated, nshift);
+    assert_int_equal(vc_cluster_assign(b.cm, o, NULL), VC_OK);
+    assert_int_equal(vc_drift_end(dr, b.cm, o), VC_OK);
+    /* global-segment movers: who they are */
+    size_t ng = vc_communities_global_count(b.cm), found = 0, wrong = 0;
+    for (size_t i = 0; i < vc_drift_mover_count(dr); i++) {
+        size_t u;
+        uint32_t from, to;
+        assert_int_equal(vc_drift_mover(dr, i, &u, &from, &to), VC_OK);
+        if (from >= ng || to >= ng)
+            continue;
+        if (shifted[u])
+            found++;
+        else
+            wrong++;
+    }
+    printf("shifted %zu, found %zu\n", nshift, found);
+    assert_true(found >= nshift * 8 / 10);
+    assert_int_equal(wrong, 0); /* only touched users can move on assign */
+    /* the segment they left shrank, and sizes add up */
+    size_t tb = 0, ta = 0;
+    for (size_t c = 0; c < ng; c++) {
+        size_t before, after;
+        assert_int_equal(vc_drift_community(dr, c, &before, &after, NULL, NULL), VC_OK);
+        tb += before;
+        ta += after;
+    }
+    assert_int_equal(tb, nu);
+    assert_int_equal(ta, nu);
+    assert_int_equal(vc_drift_mover(dr, vc_drift_mover_count(dr), NULL, NULL, NULL),
+                     VC_ERR_RANGE);
+    vc_drift_free(dr);
+    free(shifted);
+    free(nev);
+    free(pop);
+    unbuild(&b);
+    vc_options_free(o);
+}
+
+/* vc_model_update in memory = the same model saved and loaded; a bad
+ * events file changes nothing. */
+static void test_model_update_roundtrip(void **state)
+{
+    (void)state;
+    split_data sp;
+    make_split(&sp, 300, 0.9);
+    vc_options *o = fixture_tiny_options();
+    built b;
+    build(&b, sp.base, o);
+    char *m1 = tu_path(sp.dir, "m1.vcm"), *m2 = tu_path(sp.dir, "m2.vcm");
+    assert_int_equal(vc_model_save(b.cm, m1, o), VC_OK);
+    vc_model *m = NULL;
+    assert_int_equal(vc_model_load(&m, m1, o), VC_OK);
+    size_t events = vc_dataset_event_count(vc_model_dataset(m));
+    uint64_t fp = tu_fp_communities(vc_model_communities(m));
+    char *bad = tu_write(sp.dir, "bad.dat", "1::1::5::978300760\n2::x::5::1\n", (size_t)-1);
+    vc_drift *dr = NULL;
+    assert_int_equal(vc_model_update(m, bad, NULL, 0, &dr, NULL, NULL), VC_ERR_PARSE);
+    assert_null(dr);
+    assert_non_null(strstr(vc_last_error(), "bad.dat:2"));
+    assert_int_equal(vc_dataset_event_count(vc_model_dataset(m)), events);
+    assert_true(tu_fp_communities(vc_model_communities(m)) == fp);
+    size_t added = 0, updated = 0;
+    assert_int_equal(vc_model_update(m, sp.newfile, NULL, 0, &dr, &added, &updated), VC_OK);
+    assert_true(added > 0 && updated > 0);
+    assert_non_null(dr);
+    assert_int_equal(vc_dataset_event_count(vc_model_dataset(m)), events + added);
+    assert_int_equal(vc_model_save(vc_model_communities(m), m2, o), VC_OK);
+    vc_model *m2l = NULL;
+    assert_int_equal(vc_model_load(&m2l, m2, o), VC_OK);
+    for (size_t u = 0; u < vc_dataset_user_count(vc_model_dataset(m)); u += 5) {
+        vc_recs *ra = NULL, *rb = NULL;
+        assert_int_equal(vc_recommend(&ra, vc_model_communities(m), u, 10, NULL, 0, o), VC_OK);
+        assert_int_equal(vc_recommend(&rb, vc_model_communities(m2l), u, 10, NULL, 0, o), VC_OK);
+        assert_true(tu_fp_recs(ra) == tu_fp_recs(rb));
+        vc_recs_free(ra);
+        vc_recs_free(rb);
+    }
+    assert_true(tu_fp_portraits(vc_model_portraits(m)) ==
+                tu_fp_portraits(vc_model_portraits(m2l)));
+    /* the refresh path too */
+    vc_drift_free(dr);
+    dr = NULL;
+    assert_int_equal(vc_model_update(m2l, sp.newfile, NULL, VC_UPDATE_REFRESH, &dr, NULL,
+                                     NULL), VC_OK);
+    assert_int_equal(vc_communities_count(vc_model_communities(m2l)),
+                     vc_communities_count(vc_model_communities(m)));
+    assert_int_equal(vc_model_update(m2l, sp.newfile, NULL, 8, NULL, NULL, NULL),
+                     VC_ERR_INVALID);
+    vc_drift_free(dr);
+    vc_model_free(m2l);
+    vc_model_free(m);
+    free(bad);
+    free(m1);
+    free(m2);
+    unbuild(&b);
+    vc_options_free(o);
+    free_split(&sp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_portraits_equal_rebuild),
+        cmocka_unit_test(test_noop_and_refresh),
+        cmocka_unit_test(test_planted_shift),
+        cmocka_unit_test(test_model_update_roundtrip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
