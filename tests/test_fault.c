@@ -172,6 +172,8 @@ static struct {
     vc_recs *recs;
     vc_model *loaded;
     vc_eval *ev;
+    char *events_dir, *events; /* new events for the update scenarios */
+    vc_drift *drift;
 } g;
 
 #define REC_N 8
@@ -364,6 +366,44 @@ static void model_load_after(vc_status s)
     g.loaded = NULL;
 }
 
+/* The feedback loop on a loaded model: append, portrait update, assign or
+ * refresh, index refit, drift report. A failure leaves the model either as
+ * it was or refusing queries with VC_ERR_STATE, never half-answering. */
+static void load_for_update(void)
+{
+    if (vc_model_load(&g.loaded, g.model, NULL) != VC_OK)
+        fail_msg("model: %s", vc_last_error());
+}
+
+static vc_status model_update_assign(void)
+{
+    return vc_model_update(g.loaded, g.events, NULL, 0, &g.drift, NULL, NULL);
+}
+
+static vc_status model_update_refresh(void)
+{
+    return vc_model_update(g.loaded, g.events, NULL, VC_UPDATE_REFRESH, &g.drift, NULL,
+                           NULL);
+}
+
+static void model_update_after(vc_status s)
+{
+    vc_recs *r = NULL;
+    vc_status q = recommend_on(&r, vc_model_communities(g.loaded));
+    if (s == VC_OK) {
+        assert_non_null(g.drift);
+        assert_int_equal(q, VC_OK);
+    } else {
+        assert_null(g.drift);
+        assert_true(q == VC_OK || q == VC_ERR_STATE);
+    }
+    vc_recs_free(r);
+    vc_drift_free(g.drift);
+    g.drift = NULL;
+    vc_model_free(g.loaded);
+    g.loaded = NULL;
+}
+
 static vc_status eval(void)
 {
     return vc_eval_run(&g.ev, g.ds, g.opts);
@@ -487,6 +527,8 @@ static void test_model(void **state)
     static const scenario list[] = {
         {"model save", model_save, NULL, model_save_after, 0},
         {"model load", model_load, NULL, model_load_after, 0},
+        {"model update", model_update_assign, load_for_update, model_update_after, 1},
+        {"model update refresh", model_update_refresh, load_for_update, model_update_after, 1},
     };
     run_list(list, sizeof list / sizeof list[0]);
 }
@@ -527,6 +569,17 @@ static void build_pipeline(void)
     g.saved = tu_path(g.dir, "saved.vcm");
     if (vc_model_save(g.cm, g.model, g.opts) != VC_OK)
         fail_msg("model: %s", vc_last_error());
+    /* new events (ML-1M ratings lines, the synthetic format): two known
+     * users, one new user, one new item */
+    char text[512];
+    snprintf(text, sizeof text, "%s::%s::5::%lld\n%s::%s::1::%lld\n777::%s::4::%lld\n"
+             "%s::888::3::%lld\n",
+             vc_dataset_user_id(g.ds, 0), vc_dataset_item_id(g.ds, 1), T0 + 400 * DAY,
+             vc_dataset_user_id(g.ds, 1), vc_dataset_item_id(g.ds, 2), T0 + 401 * DAY,
+             vc_dataset_item_id(g.ds, 3), T0 + 402 * DAY, vc_dataset_user_id(g.ds, 2),
+             T0 + 403 * DAY);
+    g.events_dir = tu_mkdtemp(); /* g.dir must hold only the model */
+    g.events = tu_write(g.events_dir, "new.dat", text, (size_t)-1);
 }
 
 static int setup(void **state)
@@ -577,6 +630,8 @@ static int teardown(void **state)
     tu_rmdir(g.dir, 1);
     free(g.model);
     free(g.saved);
+    free(g.events);
+    tu_rmdir(g.events_dir, 1);
     tu_rmdir(dir_ml1m, 1);
     tu_rmdir(dir_ml100k, 1);
     tu_rmdir(dir_latest, 1);

@@ -170,7 +170,7 @@ static vc_status cluster_and_add(run_ctx *r, vci_clustering *cl, uint32_t kfix,
     cl->k = k;
     float *cent = vci_calloc((size_t)k * cm->ncols, sizeof *cent);
     cl->centroids = vci_aligned_calloc((size_t)k * cm->stride, sizeof *cl->centroids);
-    cl->labels = vci_calloc(cl->n, sizeof *cl->labels);
+    cl->labels = vci_calloc(VCI_MAX(cl->n, (size_t)1), sizeof *cl->labels);
     uint32_t *sizes = vci_calloc(k, sizeof *sizes);
     uint32_t *perm = vci_calloc(2 * (size_t)k, sizeof *perm);
     float *tmp = vci_calloc((size_t)k * cm->stride, sizeof *tmp);
@@ -355,7 +355,7 @@ static vc_status topic_communities(run_ctx *r, uint32_t topic, engaged *eng,
     const vci_column_map *m = &pt->map;
     vci_clustering cl = {topic, eng->users, eng->n, 0, NULL, NULL, NULL, NULL};
     eng->users = NULL; /* the clustering owns them now */
-    cl.x = vci_aligned_calloc(cl.n * cm->stride, sizeof *cl.x);
+    cl.x = vci_aligned_calloc(VCI_MAX(cl.n, (size_t)1) * cm->stride, sizeof *cl.x);
     cl.colscale = vci_calloc(cm->stride, sizeof *cl.colscale);
     vc_status s = cl.x && cl.colscale ? VC_OK : VC_ERR_NOMEM;
     if (s == VC_OK) {
