@@ -155,15 +155,20 @@ VC_API void vc_portraits_free(vc_portraits *pt)
         return;
     vci_topics_free(&pt->topics);
     vci_schema_free(&pt->schema);
+    vci_free(pt->col_mean);
+    vci_free(pt->col_std);
+    vci_portrait_free_rows(pt);
+    vci_free(pt);
+}
+
+void vci_portrait_free_rows(vc_portraits *pt)
+{
     vci_free(pt->raw);
     vci_aligned_free(pt->feat);
     vci_free(pt->row_version);
-    vci_free(pt->col_mean);
-    vci_free(pt->col_std);
     vci_strpool_free(&pt->tag_names);
     vci_free(pt->tag_name);
     vci_free(pt->tag_start);
     vci_free(pt->tag_id);
     vci_free(pt->tag_weight);
-    vci_free(pt);
 }

@@ -157,6 +157,9 @@ vc_status vci_portrait_column_stats(vc_portraits *pt);
  *  clipped at portrait.z_clip (build.c). */
 void vci_portrait_standardise(vc_portraits *pt, const vc_options *opts);
 
+/** Free the per-user arrays (raw, feat, row versions, tags) (build.c). */
+void vci_portrait_free_rows(vc_portraits *pt);
+
 /** Derive every user's tags from raw (tags.c). */
 vc_status vci_tags_build(vc_portraits *pt);
 

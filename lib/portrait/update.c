@@ -38,14 +38,7 @@ typedef struct shadow {
 static void shadow_free(shadow *sh)
 {
     vc_portraits *p = &sh->pt;
-    vci_free(p->raw);
-    vci_aligned_free(p->feat);
-    vci_free(p->row_version);
-    vci_strpool_free(&p->tag_names);
-    vci_free(p->tag_name);
-    vci_free(p->tag_start);
-    vci_free(p->tag_id);
-    vci_free(p->tag_weight);
+    vci_portrait_free_rows(p);
     if (sh->new_topics) {
         vci_free(p->topics.item_start);
         vci_free(p->topics.item_topic);
