@@ -118,6 +118,13 @@ static int age_code(const char *v)
     return 56;
 }
 
+/* An external id (never absent; "" keeps printf's %s defined regardless). */
+static const char *key_of(const vc_dataset *ds, size_t off)
+{
+    const char *s = vci_ds_str(ds, off);
+    return s ? s : "";
+}
+
 static vc_status write_users(const vc_dataset *ds, const char *dir)
 {
     int ag = attr_index(ds, "gender"), aa = attr_index(ds, "age"),
@@ -148,7 +155,7 @@ static vc_status write_users(const vc_dataset *ds, const char *dir)
         int64_t occ = oc ? vci_ml1m_occupation_code(oc) : 0;
         if (occ < 0)
             vci_parse_int(oc, strlen(oc), &occ);
-        fprintf(o.f, "%s::%s::%d::%lld::%s\n", vci_ds_str(ds, ds->user_key[u]),
+        fprintf(o.f, "%s::%s::%d::%lld::%s\n", key_of(ds, ds->user_key[u]),
                 g ? g : "M", age_code(a), (long long)occ, z ? z : "00000");
     }
     return out_close(&o, VC_OK);
@@ -173,7 +180,7 @@ static vc_status write_movies(const vc_dataset *ds, const char *dir)
     VCI_CHECK(out_open(&o, dir, "movies.dat"));
     for (uint32_t i = 0; i < ds->nitems; i++) {
         const char *title = vci_ds_str(ds, ds->item_title[i]);
-        fprintf(o.f, "%s::%s::", vci_ds_str(ds, ds->item_key[i]), title ? title : "");
+        fprintf(o.f, "%s::%s::", key_of(ds, ds->item_key[i]), title ? title : "");
         for (uint32_t k = ds->item_cat_start[i]; k < ds->item_cat_start[i + 1]; k++)
             fprintf(o.f, "%s%s", k > ds->item_cat_start[i] ? "|" : "",
                     vci_ds_str(ds, ds->cat_name[ds->item_cats[k]]));
@@ -248,7 +255,7 @@ static vc_status write_truth(const vc_dataset *ds, const char *dir)
     VCI_CHECK(out_open(&o, dir, "truth.csv"));
     fputs("user,community\n", o.f);
     for (uint32_t u = 0; u < ds->nusers; u++)
-        fprintf(o.f, "%s,%u\n", vci_ds_str(ds, ds->user_key[u]), ds->planted[u]);
+        fprintf(o.f, "%s,%u\n", key_of(ds, ds->user_key[u]), ds->planted[u]);
     return out_close(&o, VC_OK);
 }
 
