@@ -40,7 +40,7 @@ for c in COMMANDS:
     check("Usage: vcomm " + c in h.stdout, f"{c} --help shows usage")
     check("Example:\n  vcomm " + c + (" " if c != "demo" else "") in h.stdout,
           f"{c} --help shows an example of it")
-    check(c == "update" or "--json" in h.stdout, f"{c} --help lists --json")
+    check("--json" in h.stdout, f"{c} --help lists --json")
     check("--set" in h.stdout, f"{c} --help lists --set")
     bad = run(c, "--no-such-flag")
     check(bad.returncode == 1, f"{c} unknown flag exits 1 (got {bad.returncode})")
@@ -168,6 +168,44 @@ for q in [["portrait", "--user", "7"], ["communities"],
         b = run(q[0], "--model", model, *q[1:], *fmt)
         check(a.returncode == 0 and a.stdout == b.stdout,
               f"{' '.join(q + fmt)}: --data and --model print the same")
+
+# update: new events in the data set's own format (ratings.dat lines)
+# applied to a model; the drift report as JSON, and the new model serves
+ratings = open(os.path.join(data, "ratings.dat"), encoding="latin-1").read().splitlines()
+last = max(int(line.rsplit("::", 1)[1]) for line in ratings)
+items = sorted({line.split("::")[1] for line in ratings})
+new_events = os.path.join(tmp, "new.dat")
+with open(new_events, "w", encoding="latin-1") as f:
+    for k in range(60):
+        f.write(f"{1 + k % 12}::{items[(7 * k) % len(items)]}::5::{last + 60 * (k + 1)}\n")
+model2 = os.path.join(tmp, "m2.vcm")
+events_before = run_json("stats", "--model", model).get("events")
+doc = run_json("update", "--model", model, "--events", new_events, "--out", model2)
+has_keys(doc, ["out", "users", "items", "events", "events_added", "users_updated",
+               "movers", "communities"], "update --json")
+check(doc.get("out") == model2, "update --json names the model written")
+check(doc.get("events_added") == 60, f"update appends the 60 events ({doc.get('events_added')})")
+check(isinstance(events_before, int) and doc.get("events") == events_before + 60,
+      "update --json counts the events after the update")
+check(doc.get("users") == 300 and doc.get("users_updated") == 12,
+      f"update recomputes the 12 touched users ({doc.get('users_updated')})")
+check(isinstance(doc.get("movers"), int), "update --json counts the movers")
+for c in doc.get("communities", []):
+    has_keys(c, ["id", "name", "before", "after", "change", "split_into"], "a changed community")
+    check(set(c.get("change", [])) <= {"grew", "shrank", "split", "new"} and c.get("change"),
+          f"a changed community says how ({c.get('change')})")
+check(os.path.exists(model2), "update writes --out")
+doc = run_json("recommend", "--model", model2, "--user", "1", "-n", "3")
+check(len(doc.get("items", [])) == 3, "the updated model recommends")
+doc = run_json("stats", "--model", model2)
+check(doc.get("events") == events_before + 60, "the updated model holds the new events")
+bad_events = os.path.join(tmp, "bad-events.dat")
+open(bad_events, "w").write(f"1::{items[0]}::5::{last + 1}\n2::{items[1]}::x::{last + 2}\n")
+model3 = os.path.join(tmp, "m3.vcm")
+r = run("update", "--model", model, "--events", bad_events, "--out", model3)
+check(r.returncode == 2 and "bad-events.dat:2:" in r.stderr,
+      f"malformed events exit 2 naming file and line ({r.returncode}, {r.stderr.strip()!r})")
+check(not os.path.exists(model3), "a failed update writes no model")
 
 # errors: 2 with the library's message naming the file (and line)
 r = run("portrait", "--data", data, "--user", "no-such-user")

@@ -25,7 +25,7 @@ SCALARS = {
 HANDLES = {"vc_dataset": _native.Dataset, "vc_portraits": _native.Portraits,
            "vc_communities": _native.Communities, "vc_options": _native.Options,
            "vc_recs": _native.Recs, "vc_eval": _native.Eval, "vc_model": _native.Model,
-           "vc_kmeans_acc": _native.KMeansAcc}
+           "vc_kmeans_acc": _native.KMeansAcc, "vc_drift": _native.Drift}
 
 
 def read_header():

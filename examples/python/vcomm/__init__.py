@@ -13,6 +13,7 @@ source tree, or the system loader; docs/python.md describes everything.
 from . import _native
 from ._communities import Communities
 from ._dataset import Dataset
+from ._drift import Drift
 from .errors import (BufferSizeError, CancelledError, Error, FormatError,
                      InternalError, InvalidError, IoError, NoMemoryError,
                      NotFoundError, OptionError, ParseError, RangeError,
@@ -41,7 +42,7 @@ def status_str(status):
 
 
 __all__ = [
-    "Dataset", "Portraits", "Communities", "Model", "Options", "KMeansAccumulator",
+    "Dataset", "Portraits", "Communities", "Model", "Drift", "Options", "KMeansAccumulator",
     "KMeansResult", "evaluate", "metric_names", "options", "kernel_name", "kmeans",
     "choose_k", "pca", "PCAResult", "silhouette", "davies_bouldin", "calinski_harabasz", "ari", "nmi",
     "version", "status_str", "library_path",

@@ -1,23 +1,29 @@
 """_communities.py - vcomm.Communities over vc_communities: global segments
 and topic sub-communities with personas, tags, members and centroids, and
 the queries built on them: recommend (items for a user), recommend_all and
-target (users for an item or a category).
+target (users for an item or a category); and their incremental update
+(assign, refresh) with the drift report.
 """
 from ctypes import byref, c_char_p, c_double, c_float, c_size_t, c_uint32
 
 from . import _arrays, _native, _dataset as _ds, errors
+from ._drift import Drift
 from ._handle import Handle
 from ._native import _text, lib
-from ._options import _b, using
+from ._options import _b, remember, using, using_default
 from ._portraits import Portraits
 
 
 class Communities(Handle):
     """Communities of a Portraits object. Build them with
     ``Communities.run(pt, **options)``; they keep the portraits (and the
-    data set) alive. Queries are safe from many threads at once."""
+    data set) alive. Queries are safe from many threads at once, but not
+    while assign() or refresh() (or an update of their portraits or data
+    set) runs."""
 
     _free = "vc_communities_free"
+    #: the options the communities were built with, for assign() / refresh()
+    _made_with = None
 
     def __init__(self, ptr, parent=None, owned=True, portraits=None):
         super().__init__(ptr, parent, owned)
@@ -42,7 +48,9 @@ class Communities(Handle):
         ptr = _native.Communities()
         with using(options) as o:
             lib.vc_cluster_run(byref(ptr), pt._h, o)
-        return cls(ptr, parent=pt, portraits=pt)
+            cm = cls(ptr, parent=pt, portraits=pt)
+            cm._made_with = remember(o)
+        return cm
 
     @property
     def portraits(self):
@@ -150,6 +158,32 @@ class Communities(Handle):
                                   lib.vc_portraits_column_count(self._pt),
                                   lambda c, row, cols: lib.vc_community_centroid(
                                       self._h, c, row, cols))
+
+    # ---- incremental update ----------------------------------------------
+
+    def assign(self, **options):
+        """Place the users whose portraits Portraits.update() recomputed (and
+        new users) into the existing communities; everyone else keeps their
+        memberships, centroids and ids stay. Options default to the ones
+        the communities were built with (community.*, recommend.*: the C
+        API asks for the same). Returns the number of users placed anew."""
+        assigned = c_size_t()
+        with self._mutating() as h, using_default(options, self._made_with) as o:
+            lib.vc_cluster_assign(h, o, byref(assigned))
+        return assigned.value
+
+    def refresh(self, **options):
+        """Re-run every clustering over the current portraits, warm-started
+        from the current centroids: community ids stay, memberships,
+        centroids, silhouettes and personas are recomputed. Options as for
+        assign()."""
+        with self._mutating() as h, using_default(options, self._made_with) as o:
+            lib.vc_cluster_refresh(h, o)
+
+    def drift_begin(self):
+        """Snapshot the memberships for a drift report: update, then
+        ``drift.end(communities)`` (see vcomm.Drift)."""
+        return Drift.begin(self)
 
     # ---- queries ---------------------------------------------------------
 

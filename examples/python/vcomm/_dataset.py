@@ -5,13 +5,14 @@ External ids are str (an int id is converted with str()).
 """
 import datetime
 import math
+import os
 from ctypes import (byref, c_char_p, c_double, c_int64, c_size_t, c_uint32,
                     c_uint64)
 
 from . import _native, errors
 from ._handle import Handle
 from ._native import _text, lib
-from ._options import _b, using
+from ._options import _b, remember, using, using_default
 
 
 def _id(x):
@@ -70,35 +71,71 @@ def user_attrs(ds, user_id):
     return out
 
 
+# Formats whose new events vc_dataset_append reads as ratings lines; any other
+# data set's (merchant, api) are read as a merchant CSV.
+_RATINGS_FORMATS = ("ml-1m", "synthetic", "ml-100k", "ml-latest")
+
+
+def check_appendable(path, ds, opts):
+    """Work around a libvcomm 1.0.0 crash: vc_dataset_append (and so
+    vc_model_update) dereferences NULL when it reads a single file as a
+    merchant CSV (vci_load_merchant is given no directory); a directory is
+    loaded another way and works. Raise instead of taking the interpreter
+    down. ds, opts: the C pointers the call will get (opts None: the
+    defaults). Remove once the library is fixed."""
+    if os.path.isdir(path):
+        return
+    fmt = "auto"
+    if opts is not None:
+        value = c_char_p()
+        lib.vc_options_get_string(opts, b"load.format", byref(value))
+        fmt = _text(value.value)
+    if fmt == "auto":
+        fmt = _text(lib.vc_dataset_format(ds))
+    if fmt in _RATINGS_FORMATS:
+        return
+    if not os.path.exists(path):
+        raise errors.IoError(f"{path}: no such file or directory", errors.IoError.status)
+    raise errors.UnsupportedError(
+        f"{path}: appending a single merchant CSV file crashes libvcomm "
+        f"{_text(lib.vc_version_string())}; put it alone in a directory (as events.csv) "
+        "and append the directory", errors.UnsupportedError.status)
+
+
 class Dataset(Handle):
     """Users, items and events. Build one with ``Dataset.load(path)``,
     ``Dataset.synthesize()`` or ``Dataset.new()`` + add_* + finalize();
-    a finalised data set is immutable and may be queried from many threads.
+    a finalised data set may be queried from many threads; ``append()``
+    grows it in place (see docs/python.md, Updates).
     """
 
     _free = "vc_dataset_free"
+    #: the options the data set was loaded with, for append() (None: defaults)
+    _made_with = None
 
     # ---- construction --------------------------------------------------
 
     @classmethod
-    def _from(cls, fn, *args):
+    def _from(cls, fn, *args, options=None):
         ptr = _native.Dataset()
         fn(byref(ptr), *args)
-        return cls(ptr)
+        ds = cls(ptr)
+        ds._made_with = remember(options)
+        return ds
 
     @classmethod
     def load(cls, path, **options):
         """Load a directory or file (MovieLens 1M / 100K / latest, merchant
         CSV; load.format overrides detection)."""
         with using(options) as o:
-            return cls._from(lib.vc_dataset_load, _b(str(path)), o)
+            return cls._from(lib.vc_dataset_load, _b(str(path)), o, options=o)
 
     @classmethod
     def synthesize(cls, **options):
         """A synthetic data set with planted communities (synth.users,
         synth.items, synth.events_per_user, synth.communities, seed)."""
         with using(options) as o:
-            return cls._from(lib.vc_dataset_synthesize, o)
+            return cls._from(lib.vc_dataset_synthesize, o, options=o)
 
     @classmethod
     def new(cls):
@@ -138,6 +175,23 @@ class Dataset(Handle):
         """Build the indexes; needed before queries and portraits."""
         lib.vc_dataset_finalize(self._h)
         return self
+
+    def append(self, path, **options):
+        """Append the events of a file (the data set's own event format:
+        ratings.dat lines for MovieLens 1M and synthetic data, u.data lines,
+        ratings.csv rows; a merchant CSV for a merchant or fed data set) or
+        of a directory (any format Dataset.load reads), then finalize. Unknown users and items are added.
+        The input is parsed in full first: a malformed one raises ParseError
+        ("path:line: what") and changes nothing. Options default to the
+        ones the data set was loaded with (load.*, threads, progress).
+        Returns the number of events appended. Portraits and communities
+        built on the data set then answer StateError until brought up to
+        date: Portraits.update(), then Communities.assign() or refresh()."""
+        added = c_size_t()
+        with self._mutating() as h, using_default(options, self._made_with) as o:
+            check_appendable(str(path), h, o)
+            lib.vc_dataset_append(h, _b(str(path)), o, byref(added))
+        return added.value
 
     def write_ml1m(self, directory):
         """Write users.dat, movies.dat, ratings.dat (+ truth.csv) into

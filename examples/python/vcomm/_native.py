@@ -33,12 +33,21 @@ Recs = _opaque("vc_recs")
 Eval = _opaque("vc_eval")
 Model = _opaque("vc_model")
 KMeansAcc = _opaque("vc_kmeans_acc")
+Drift = _opaque("vc_drift")
 
 PROGRESS_FN = CFUNCTYPE(c_int, c_char_p, c_double, c_void_p)
 REC_FN = CFUNCTYPE(c_int, c_size_t, c_size_t, c_size_t, c_double, c_void_p)
 MALLOC_FN = CFUNCTYPE(c_void_p, c_size_t, c_void_p)
 REALLOC_FN = CFUNCTYPE(c_void_p, c_void_p, c_size_t, c_void_p)
 FREE_FN = CFUNCTYPE(None, c_void_p, c_void_p)
+
+# VC_DRIFT_* flags of a community in a drift report, and the vc_model_update
+# flag VC_UPDATE_REFRESH (include/vcomm.h; tests/python/test_update.py
+# checks them against the header)
+DRIFT_GREW, DRIFT_SHRANK, DRIFT_SPLIT, DRIFT_NEW = 1, 2, 4, 8
+UPDATE_REFRESH = 1
+#: uint32_t "none" in drift reports (UINT32_MAX)
+NONE_U32 = 0xFFFFFFFF
 
 # Marks a vc_status result: the declared restype is c_int with an errcheck
 # that turns negative values into vcomm.Error.
@@ -83,6 +92,7 @@ PROTOTYPES = {
     "vc_dataset_add_user": (STATUS, [Dataset, _s, _P(_s), _P(_s), _sz]),
     "vc_dataset_add_item": (STATUS, [Dataset, _s, _s, _s, _d]),
     "vc_dataset_add_event": (STATUS, [Dataset, _s, _s, _s, _d, _d, _i64]),
+    "vc_dataset_append": (STATUS, [Dataset, _s, Options, _P(_sz)]),
     "vc_dataset_finalize": (STATUS, [Dataset]),
     "vc_dataset_user_count": (_sz, [Dataset]),
     "vc_dataset_item_count": (_sz, [Dataset]),
@@ -140,6 +150,7 @@ PROTOTYPES = {
     # portraits
     "vc_portrait_build": (STATUS, [_P(Portraits), Dataset, Options]),
     "vc_portraits_free": (None, [Portraits]),
+    "vc_portrait_update": (STATUS, [Portraits, Options, _P(_sz)]),
     "vc_portraits_user_count": (_sz, [Portraits]),
     "vc_portraits_column_count": (_sz, [Portraits]),
     "vc_portraits_dataset": (Dataset, [Portraits]),
@@ -171,6 +182,16 @@ PROTOTYPES = {
     "vc_user_communities": (STATUS, [Communities, _sz, _P(_u32), _P(_f), _sz,
                                      _P(_sz)]),
     "vc_community_centroid": (STATUS, [Communities, _sz, _P(_f), _sz]),
+    # incremental updates and the drift report
+    "vc_cluster_assign": (STATUS, [Communities, Options, _P(_sz)]),
+    "vc_cluster_refresh": (STATUS, [Communities, Options]),
+    "vc_drift_begin": (STATUS, [_P(Drift), Communities]),
+    "vc_drift_end": (STATUS, [Drift, Communities, Options]),
+    "vc_drift_free": (None, [Drift]),
+    "vc_drift_mover_count": (_sz, [Drift]),
+    "vc_drift_mover": (STATUS, [Drift, _sz, _P(_sz), _P(_u32), _P(_u32)]),
+    "vc_drift_community_count": (_sz, [Drift]),
+    "vc_drift_community": (STATUS, [Drift, _sz, _P(_sz), _P(_sz), _P(c_uint), _P(_u32)]),
     # recommendation and targeting
     "vc_recommend": (STATUS, [_P(Recs), Communities, _sz, _sz, _P(_u32), _sz,
                               Options]),
@@ -199,6 +220,7 @@ PROTOTYPES = {
     "vc_model_portraits": (Portraits, [Model]),
     "vc_model_communities": (Communities, [Model]),
     "vc_model_options": (Options, [Model]),
+    "vc_model_update": (STATUS, [Model, _s, Options, c_uint, _P(Drift), _P(_sz), _P(_sz)]),
 }
 
 

@@ -2,7 +2,9 @@
 over vc_options, and the keyword-argument convention every vcomm call uses:
 ``**{"kmeans.k": 8}`` or ``kmeans_k=8`` (underscores for dots, when that
 names exactly one option), plus ``progress=callable`` and ``options=`` (an
-Options object or a dict to start from).
+Options object or a dict to start from). The objects a feedback loop
+updates remember the options they were made with (``remember``) and their
+update calls start from them (``using_default``).
 """
 import contextlib
 import numbers
@@ -240,3 +242,26 @@ def using(kw):
     finally:
         if own:
             opts.close()
+
+
+def remember(opts):
+    """A copy of the options a build was made with (opts: the vc_options
+    pointer ``using`` gave, or None for the defaults), for its later updates
+    to start from, as the C API asks ("use the same ones"). The progress
+    callback is dropped: it belongs to the call that was made."""
+    if opts is None:
+        return None
+    copy = Options(opts)
+    copy.set_progress(None)
+    return copy
+
+
+@contextlib.contextmanager
+def using_default(kw, default):
+    """``using(kw)`` starting from default (an Options or None) instead of
+    the library's defaults, unless kw brings its own ``options=``."""
+    kw = dict(kw)
+    if kw.get("options") is None and default is not None:
+        kw["options"] = default
+    with using(kw) as o:
+        yield o

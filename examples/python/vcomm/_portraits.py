@@ -7,14 +7,17 @@ from ctypes import byref, c_char_p, c_double, c_float, c_size_t
 from . import _arrays, _native, _dataset as _ds
 from ._handle import Handle
 from ._native import _text, lib
-from ._options import _b, using
+from ._options import _b, remember, using, using_default
 
 
 class Portraits(Handle):
     """Portraits of every user of a data set. Build them with
-    ``Portraits.build(ds, **options)``; they keep the data set alive."""
+    ``Portraits.build(ds, **options)``; they keep the data set alive.
+    ``update()`` brings them up to date after the data set grew."""
 
     _free = "vc_portraits_free"
+    #: the options the portraits were built with, for update() (None: defaults)
+    _made_with = None
 
     def __init__(self, ptr, parent=None, owned=True, dataset=None):
         super().__init__(ptr, parent, owned)
@@ -34,7 +37,22 @@ class Portraits(Handle):
         ptr = _native.Portraits()
         with using(options) as o:
             lib.vc_portrait_build(byref(ptr), ds._h, o)
-        return cls(ptr, parent=ds, dataset=ds)
+            pt = cls(ptr, parent=ds, dataset=ds)
+            pt._made_with = remember(o)
+        return pt
+
+    def update(self, **options):
+        """Bring the portraits up to date after their data set grew
+        (Dataset.append, or add_* then finalize): the rows of touched users
+        are recomputed, the schema stays as built. Options default to the
+        ones the portraits were built with (the C API asks for the same).
+        Returns the number of rows recomputed (0 when nothing changed).
+        Communities built on them answer StateError until
+        Communities.assign() or refresh()."""
+        updated = c_size_t()
+        with self._mutating() as h, using_default(options, self._made_with) as o:
+            lib.vc_portrait_update(h, o, byref(updated))
+        return updated.value
 
     @property
     def dataset(self):
