@@ -376,9 +376,11 @@ VC_API vc_status vc_dataset_add_event(vc_dataset *ds, const char *user_id,
                                       int64_t time);
 
 /**
- * Append the events of a file or directory (any format vc_dataset_load
- * reads; a merchant CSV of new events is the usual one) to a data set,
- * then finalise it. Users and items are matched by external id; new ones
+ * Append the events of a file to a data set, then finalise it. The file is
+ * in the data set's own event format (ML-1M and synthetic: ratings.dat
+ * lines; ML-100K: u.data lines; ML-latest: ratings.csv with its header;
+ * merchant and fed data sets: a merchant CSV), or in the format load.format
+ * names; a directory is read in any format vc_dataset_load reads. Users and items are matched by external id; new ones
  * are added (new items with their title, price and categories); attribute
  * values in the input overwrite the user's. The input is parsed in full
  * before anything changes, so a malformed input ("path:line: what")
@@ -946,7 +948,7 @@ VC_API void vc_drift_free(vc_drift *dr);
 /** Users whose hard community in some clustering changed (a user moving
  *  in two clusterings counts twice); 0 before vc_drift_end. */
 VC_API size_t vc_drift_mover_count(const vc_drift *dr);
-/** Mover i (by user, then clustering): user index and the community it
+/** Mover i (ordered by user): user index and the community it
  *  left and joined (UINT32_MAX = none: joined or left the clustering).
  *  Out pointers may be NULL. @return VC_OK, VC_ERR_RANGE. */
 VC_API vc_status vc_drift_mover(const vc_drift *dr, size_t i, size_t *user,
@@ -1114,7 +1116,7 @@ VC_API const vc_options *vc_model_options(const vc_model *m);
 
 /**
  * The feedback loop on a loaded model: append the events of a file
- * (vc_dataset_append: the data set's own event format, or a merchant CSV),
+ * (vc_dataset_append: the data set's own event format, or load.format's),
  * recompute the touched portraits (vc_portrait_update), then place the
  * touched users into the existing communities (vc_cluster_assign) or, with
  * VC_UPDATE_REFRESH, re-run the clusterings from their current centroids

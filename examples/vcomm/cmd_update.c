@@ -1,7 +1,7 @@
 /*
  * cmd_update.c - `vcomm update --model MODEL --events FILE --out MODEL2`:
  * the feedback loop from the command line (vc_model_update). New events
- * (the data set's own event format, or a merchant CSV) are appended, the
+ * (the data set's own event format, or --format's) are appended, the
  * touched portraits recomputed, the touched users placed into the existing
  * communities (or, with --refresh, every clustering re-run warm-started),
  * and the updated model written. Prints the drift report: movers and the
@@ -184,8 +184,9 @@ static int run(cli_ctx *ctx)
 }
 
 static const cli_flag flags[] = {
-    {"--events", NULL, "FILE", "new events: the data set's own event format "
-                               "(ratings.dat / u.data / ratings.csv lines) or a merchant CSV"},
+    {"--events", NULL, "FILE", "new events in the data set's own event format "
+                               "(ratings.dat / u.data / ratings.csv lines, merchant CSV; "
+                               "--set load.format=NAME for another)"},
     {"--out", NULL, "MODEL", "the updated model file"},
     {"--refresh", NULL, NULL, "re-run every clustering warm-started from its centroids "
                               "(default: place the touched users into the communities)"},

@@ -7,7 +7,7 @@
  * topic's sub-communities) is its strongest membership there.
  *  - movers: users present in both states whose hard community in some
  *    clustering changed (from / to UINT32_MAX = not in that clustering),
- *    ordered by user, then by the clustering's first community;
+ *    ordered by user;
  *  - per community: hard members before and after; it grew (shrank) when
  *    the size changed by at least drift.change of the size before (and by
  *    at least one user); it split when at least drift.split of its members
@@ -187,6 +187,12 @@ VC_API vc_status vc_drift_end(vc_drift *dr, const vc_communities *cm,
                          "snapshot (rebuilt rather than updated?)", cm->ncomm, dr->ncomm);
     uint32_t nc = dr->ncomm, *start = NULL, *hard = NULL;
     size_t cells;
+    /* a retry after a failed end starts over */
+    vci_free(dr->before);
+    vci_free(dr->after);
+    vci_free(dr->flags);
+    vci_free(dr->split_into);
+    dr->nmovers = 0;
     if (!vci_mul_ok(VCI_MAX(nc, 1u), VCI_MAX(nc, 1u), &cells))
         return VC_ERR_NOMEM;
     uint32_t *flow = vci_calloc(cells, sizeof *flow);

@@ -388,9 +388,13 @@ vc_status vci_load_events_file(vc_dataset **out, const char *path, const char *f
         spec = &ml100k;
     else if (strcmp(f, "ml-latest") == 0)
         spec = &latest;
+    char *dir = NULL, *file = NULL;
+    VCI_CHECK(locate(path, &dir, &file));
     vci_load ld;
     vc_status s = load_begin(&ld, opts, spec ? "api" : "merchant");
     if (s == VC_OK)
-        s = spec ? vci_load_ratings(&ld, path, spec) : vci_load_merchant(&ld, NULL, path);
+        s = spec ? vci_load_ratings(&ld, path, spec) : vci_load_merchant(&ld, dir, file);
+    vci_free(dir);
+    vci_free(file);
     return load_end(&ld, s, path, out);
 }

@@ -169,18 +169,16 @@ class TestAppendUpdateAssign(TempDirCase):
         self.write("new/events.csv", csv)
         self.assertEqual(ds.append(os.path.join(self.tmp, "new")), 2)
         self.assertEqual((ds.user_count, ds.event_count), (3, 4))
-        # a single merchant CSV file crashes libvcomm 1.0.0 (NULL directory in
-        # vci_load_merchant): the binding refuses it; drop this check (and
-        # _dataset.check_appendable) once the library reads it
+        # so is a single file, the fed data set's own event format
         path = self.write("new.csv", csv)
-        with self.assertRaises(vcomm.UnsupportedError) as e:
-            ds.append(path)
-        self.assertIn("new.csv", str(e.exception))
+        self.assertEqual(ds.append(path), 2)
+        self.assertEqual((ds.user_count, ds.event_count), (3, 6))
         with self.assertRaises(vcomm.IoError):
             ds.append(os.path.join(self.tmp, "missing.csv"))
-        with self.assertRaises(vcomm.UnsupportedError):  # the same through load.format
-            synth(50, 2, 1).append(path, **{"load.format": "merchant"})
-        self.assertEqual(ds.event_count, 4)
+        self.assertEqual(ds.event_count, 6)
+        # load.format reads another format into a synthetic data set
+        other = synth(50, 2, 1)
+        self.assertEqual(other.append(path, **{"load.format": "merchant"}), 2)
 
     def test_refresh_keeps_ids_and_hardly_moves(self):
         ds, pt, cm = build(synth(400, 4, 5), **TINY)
@@ -323,7 +321,7 @@ class TestModelUpdate(TempDirCase):
                 m.update(self.new, vcomm.Options())  # options only by keyword
             with self.assertRaises(vcomm.IoError):
                 m.update(os.path.join(self.tmp, "missing.dat"))
-            with self.assertRaises(vcomm.UnsupportedError):  # see test_merchant_events
+            with self.assertRaises(vcomm.Error):  # ratings lines are no merchant CSV
                 m.update(self.new, **{"load.format": "merchant"})
 
     def test_parts_are_read_only(self):

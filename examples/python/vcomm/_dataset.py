@@ -71,37 +71,6 @@ def user_attrs(ds, user_id):
     return out
 
 
-# Formats whose new events vc_dataset_append reads as ratings lines; any other
-# data set's (merchant, api) are read as a merchant CSV.
-_RATINGS_FORMATS = ("ml-1m", "synthetic", "ml-100k", "ml-latest")
-
-
-def check_appendable(path, ds, opts):
-    """Work around a libvcomm 1.0.0 crash: vc_dataset_append (and so
-    vc_model_update) dereferences NULL when it reads a single file as a
-    merchant CSV (vci_load_merchant is given no directory); a directory is
-    loaded another way and works. Raise instead of taking the interpreter
-    down. ds, opts: the C pointers the call will get (opts None: the
-    defaults). Remove once the library is fixed."""
-    if os.path.isdir(path):
-        return
-    fmt = "auto"
-    if opts is not None:
-        value = c_char_p()
-        lib.vc_options_get_string(opts, b"load.format", byref(value))
-        fmt = _text(value.value)
-    if fmt == "auto":
-        fmt = _text(lib.vc_dataset_format(ds))
-    if fmt in _RATINGS_FORMATS:
-        return
-    if not os.path.exists(path):
-        raise errors.IoError(f"{path}: no such file or directory", errors.IoError.status)
-    raise errors.UnsupportedError(
-        f"{path}: appending a single merchant CSV file crashes libvcomm "
-        f"{_text(lib.vc_version_string())}; put it alone in a directory (as events.csv) "
-        "and append the directory", errors.UnsupportedError.status)
-
-
 class Dataset(Handle):
     """Users, items and events. Build one with ``Dataset.load(path)``,
     ``Dataset.synthesize()`` or ``Dataset.new()`` + add_* + finalize();
@@ -189,7 +158,6 @@ class Dataset(Handle):
         date: Portraits.update(), then Communities.assign() or refresh()."""
         added = c_size_t()
         with self._mutating() as h, using_default(options, self._made_with) as o:
-            check_appendable(str(path), h, o)
             lib.vc_dataset_append(h, _b(str(path)), o, byref(added))
         return added.value
 

@@ -10,7 +10,7 @@ from ._drift import Drift
 from ._handle import Handle
 from ._native import lib
 from ._communities import Communities
-from ._dataset import Dataset, check_appendable
+from ._dataset import Dataset
 from ._options import Options, _b, using
 from ._portraits import Portraits
 
@@ -79,8 +79,6 @@ class Model(Handle):
             base = options["options"] = self.options  # the model's, changed by kw
         try:
             with self._mutating() as h, using(options) as o:
-                check_appendable(str(events), lib.vc_model_dataset(h),
-                                 o if o is not None else lib.vc_model_options(h))
                 lib.vc_model_update(h, _b(str(events)), o,
                                     _native.UPDATE_REFRESH if refresh else 0,
                                     byref(dr) if drift else None, byref(added),
