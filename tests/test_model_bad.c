@@ -80,11 +80,15 @@ static void test_header(void **state)
     free(b);
 
     b = copy();
-    put32(b, MF_VERSION, 3);
+    put32(b, MF_VERSION, 4);
     forged("version_unresealed", b, g.size, VC_ERR_FORMAT, "header checksum mismatch");
     mf_reseal(b, g.size);
     forged("wrong_version", b, g.size, VC_ERR_FORMAT,
-           "model format version 3, this library reads version 2");
+           "model format version 4, this library reads versions 2 to 3");
+    put32(b, MF_VERSION, 1);
+    mf_reseal(b, g.size);
+    forged("old_version", b, g.size, VC_ERR_FORMAT,
+           "model format version 1, this library reads versions 2 to 3");
     free(b);
 
     b = copy();

@@ -25,7 +25,10 @@
 #include <cmocka.h>
 #include <sys/stat.h>
 
+#include "community.h"
+#include "dataset.h"
 #include "fixtures.h"
+#include "recommend.h"
 #include "testutil.h"
 
 /* A synthetic data set written as ML-1M into dir/full, and the same with
@@ -252,6 +255,102 @@ static void test_portraits_equal_rebuild(void **state)
     free_split(&sp);
 }
 
+/* Largest difference of two arrays relative to the larger magnitude. */
+static double rel_diff_d(const double *a, const double *b, size_t n)
+{
+    double worst = 0;
+    for (size_t i = 0; i < n; i++)
+        worst = fmax(worst, fabs(a[i] - b[i]) / (1 + fmax(fabs(a[i]), fabs(b[i]))));
+    return worst;
+}
+
+static double rel_diff_f(const float *a, const float *b, size_t n)
+{
+    double worst = 0;
+    for (size_t i = 0; i < n; i++)
+        worst = fmax(worst, fabs((double)a[i] - b[i]) /
+                                (1 + fmax(fabs((double)a[i]), fabs((double)b[i]))));
+    return worst;
+}
+
+/* The index the assignment refitted (community sums carried over with the
+ * touched users' changes) equals one counted from scratch on the same
+ * communities with the same item factors. */
+static void check_carried_index(const vc_communities *cm, const vc_options *o)
+{
+    const vci_rec_index *ix = atomic_load(&((vc_communities *)cm)->lazy_index);
+    assert_non_null(ix);
+    void *fresh_p = NULL;
+    assert_int_equal(vci_rec_index_refit(cm, ix, o, NULL, &fresh_p), VC_OK);
+    const vci_rec_index *fresh = fresh_p;
+    assert_int_equal(ix->nitems, fresh->nitems);
+    assert_int_equal(ix->nusers, fresh->nusers);
+    size_t cells = (size_t)ix->ncomm * ix->nitems;
+    /* the sums were re-based only if the data set's end moved far */
+    double f = exp2(-(double)(fresh->t_ref - ix->t_ref) / ix->half_life);
+    double *scaled = malloc(cells * sizeof *scaled);
+    for (size_t k = 0; k < cells; k++)
+        scaled[k] = fresh->pop_sum[k] * (ix->half_life > 0 ? 1 / f : 1);
+    assert_true(rel_diff_d(ix->pop_sum, scaled, cells) < 1e-9);
+    assert_true(rel_diff_d(ix->rate_sum, fresh->rate_sum, cells) < 1e-9);
+    assert_true(rel_diff_d(ix->weight_sum, fresh->weight_sum, cells) < 1e-9);
+    assert_true(rel_diff_d(ix->total, fresh->total, ix->ncomm) < 1e-9);
+    assert_true(rel_diff_f(ix->pop, fresh->pop, cells) < 1e-6);
+    assert_true(rel_diff_f(ix->mean, fresh->mean, cells) < 1e-6);
+    assert_true(rel_diff_f(ix->score, fresh->score, cells) < 1e-6);
+    assert_true(rel_diff_f(ix->user_norm, fresh->user_norm, ix->nusers) < 1e-6);
+    assert_true(rel_diff_f(ix->user_emb, fresh->user_emb,
+                           (size_t)ix->nusers * ix->emb_stride) < 1e-6);
+    free(scaled);
+    vci_rec_index_free(fresh_p);
+}
+
+/* Two rounds of appends (the second bringing a new user and a new item
+ * through the feeding API): after each assignment the carried index
+ * equals a recount, with the change log in use. */
+static void test_index_carries_over(void **state)
+{
+    (void)state;
+    split_data sp;
+    make_split(&sp, 400, 0.9);
+    vc_options *o = fixture_tiny_options();
+    built b;
+    build(&b, sp.base, o);
+    vc_recs *r = NULL;
+    assert_int_equal(vc_recommend(&r, b.cm, 0, 10, NULL, 0, o), VC_OK); /* the index */
+    vc_recs_free(r);
+    const vci_rec_index *ix0 = atomic_load(&b.cm->lazy_index);
+    uint32_t gen0 = ix0->ds_generation;
+    assert_int_equal(vc_dataset_append(b.ds, sp.newfile, o, NULL), VC_OK);
+    assert_true(b.ds->log.n > 0 && b.ds->log.base <= gen0); /* the log reaches back */
+    assert_int_equal(vc_portrait_update(b.pt, o, NULL), VC_OK);
+    assert_int_equal(vc_cluster_assign(b.cm, o, NULL), VC_OK);
+    check_carried_index(b.cm, o);
+
+    /* round two: one more event of a known user, a new user on a known
+     * item and on a new one */
+    const vc_dataset *ds = b.ds;
+    char id[64];
+    snprintf(id, sizeof id, "%s", vc_dataset_user_id(ds, 3));
+    char item[64];
+    snprintf(item, sizeof item, "%s", vc_dataset_item_id(ds, 5));
+    int64_t t = ds->time_last + 86400 * 30;
+    assert_int_equal(vc_dataset_add_event(b.ds, id, item, "rating", 5, 0, t), VC_OK);
+    assert_int_equal(vc_dataset_add_event(b.ds, "newcomer", item, "rating", 4, 0, t), VC_OK);
+    assert_int_equal(vc_dataset_add_event(b.ds, "newcomer", "new item", "rating", 2, 0, t + 5),
+                     VC_OK);
+    assert_int_equal(vc_dataset_finalize(b.ds), VC_OK);
+    assert_int_equal(vc_portrait_update(b.pt, o, NULL), VC_OK);
+    assert_int_equal(vc_cluster_assign(b.cm, o, NULL), VC_OK);
+    check_carried_index(b.cm, o);
+    const vci_rec_index *ix = atomic_load(&b.cm->lazy_index);
+    assert_int_equal(ix->ds_generation, b.ds->generation);
+    assert_int_equal(ix->nitems, vc_dataset_item_count(b.ds));
+    unbuild(&b);
+    vc_options_free(o);
+    free_split(&sp);
+}
+
 /* Nothing changed: update, assign and refresh keep everything. */
 static void test_noop_and_refresh(void **state)
 {
@@ -414,6 +513,8 @@ static void test_model_update_roundtrip(void **state)
     assert_true(added > 0 && updated > 0);
     assert_non_null(dr);
     assert_int_equal(vc_dataset_event_count(vc_model_dataset(m)), events + added);
+    /* the loaded index kept its sums, so the update carried them over */
+    check_carried_index(vc_model_communities(m), o);
     assert_int_equal(vc_model_save(vc_model_communities(m), m2, o), VC_OK);
     vc_model *m2l = NULL;
     assert_int_equal(vc_model_load(&m2l, m2, o), VC_OK);
@@ -427,6 +528,9 @@ static void test_model_update_roundtrip(void **state)
     }
     assert_true(tu_fp_portraits(vc_model_portraits(m)) ==
                 tu_fp_portraits(vc_model_portraits(m2l)));
+    const vci_rec_index *lx = atomic_load(&vc_model_communities(m2l)->lazy_index);
+    assert_non_null(lx);
+    assert_non_null(lx->pop_sum);
     /* the refresh path too */
     vc_drift_free(dr);
     dr = NULL;
@@ -451,6 +555,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_portraits_equal_rebuild),
+        cmocka_unit_test(test_index_carries_over),
         cmocka_unit_test(test_noop_and_refresh),
         cmocka_unit_test(test_planted_shift),
         cmocka_unit_test(test_model_update_roundtrip),

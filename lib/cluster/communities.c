@@ -515,8 +515,7 @@ void vci_communities_swap(vc_communities *a, vc_communities *b)
     void (*fn)(void *) = a->lazy_free;
     a->lazy_free = b->lazy_free;
     b->lazy_free = fn;
-    vc_status (*refit)(const vc_communities *, const void *, const vc_options *, void **) =
-        a->lazy_refit;
+    vci_index_refit_fn refit = a->lazy_refit;
     a->lazy_refit = b->lazy_refit;
     b->lazy_refit = refit;
 }

@@ -39,6 +39,12 @@ typedef struct vci_community {
     uint32_t reserved;    /* 0 (keeps the record 48 bytes in model files) */
 } vci_community;
 
+/* The lazy index of updated communities cm from old, the index of their
+ * previous state old_cm (NULL after a refresh: nothing carries over). */
+typedef vc_status (*vci_index_refit_fn)(const vc_communities *cm, const void *old,
+                                        const vc_options *opts,
+                                        const vc_communities *old_cm, void **out);
+
 struct vc_communities {
     const vc_portraits *pt;
     vci_strpool strings;
@@ -68,9 +74,10 @@ struct vc_communities {
     pthread_mutex_t lazy_mu;
     _Atomic(void *) lazy_index;
     void (*lazy_free)(void *index);
-    /* the index of updated communities from the old one (update.c) */
-    vc_status (*lazy_refit)(const vc_communities *cm, const void *old,
-                            const vc_options *opts, void **out);
+    /* the index of updated communities from the old one (update.c);
+     * old_cm: the communities cm was assigned from, or NULL after a
+     * refresh */
+    vci_index_refit_fn lazy_refit;
 };
 
 /* One clustering (global, or the members of a topic) while it is built. */

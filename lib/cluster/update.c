@@ -220,15 +220,16 @@ static vc_status assign(const vc_communities *cm, vc_communities *nw,
     return s;
 }
 
-/* The recommender index of nw, refitted from cm's when cm had one. */
+/* The recommender index of nw, refitted from cm's when cm had one
+ * (assigned: nw has cm's communities, so the index's sums carry over). */
 static vc_status refit_index(const vc_communities *cm, vc_communities *nw,
-                             const vc_options *opts)
+                             const vc_options *opts, bool assigned)
 {
     void *old = atomic_load(&((vc_communities *)cm)->lazy_index);
     if (!old || !cm->lazy_refit)
         return VC_OK;
     void *ix = NULL;
-    VCI_CHECK(cm->lazy_refit(nw, old, opts, &ix));
+    VCI_CHECK(cm->lazy_refit(nw, old, opts, assigned ? cm : NULL, &ix));
     nw->lazy_free = cm->lazy_free;
     nw->lazy_refit = cm->lazy_refit;
     atomic_store(&nw->lazy_index, ix);
@@ -269,7 +270,7 @@ static vc_status update(vc_communities *cm, const vc_options *opts, update_fn fn
     size_t n = 0;
     vc_status s = fn(cm, nw, opts, &n);
     if (s == VC_OK)
-        s = refit_index(cm, nw, opts);
+        s = refit_index(cm, nw, opts, fn == assign);
     if (s == VC_OK) {
         vci_communities_swap(cm, nw);
         if (moved)

@@ -193,6 +193,14 @@ static void free_staged(vci_staged_events *st)
     memset(st, 0, sizeof *st);
 }
 
+void vci_event_log_free(vci_event_log *log)
+{
+    void *arrays[] = {log->user, log->item, log->gen, log->time, log->value};
+    for (size_t i = 0; i < VCI_ARRAY_LEN(arrays); i++)
+        vci_free(arrays[i]);
+    memset(log, 0, sizeof *log);
+}
+
 void vci_ds_free_staged(vc_dataset *ds)
 {
     free_staged(&ds->staged);
@@ -216,6 +224,7 @@ VC_API void vc_dataset_free(vc_dataset *ds)
     for (size_t i = 0; i < VCI_ARRAY_LEN(arrays); i++)
         vci_free(arrays[i]);
     free_staged(&ds->staged);
+    vci_event_log_free(&ds->log);
     vci_free(ds);
 }
 

@@ -39,6 +39,22 @@ typedef struct vci_event_block {
     size_t n, cap;
 } vci_event_block;
 
+/* Events merged into an already indexed data set (the change log that
+ * lets the recommender index update its sums for the touched users
+ * instead of recounting everything): entry k was indexed by generation
+ * gen[k], times are absolute. The log holds every event indexed by a
+ * generation > base, so a consumer last brought up to date at generation
+ * g can use it when g >= base. It starts afresh (base = the generation
+ * that indexed the first events, or outgrew the log) rather than grow
+ * past an eighth of the events. */
+typedef struct vci_event_log {
+    uint32_t *user, *item, *gen;
+    int64_t *time;
+    float *value;
+    size_t n, cap;
+    uint32_t base;
+} vci_event_log;
+
 typedef struct vci_staged_events {
     vci_event_block *blocks;
     size_t nblocks, cap;
@@ -109,6 +125,7 @@ struct vc_dataset {
     uint32_t generation;
     uint32_t *user_gen;
     size_t user_gen_len;
+    vci_event_log log;
     /* users and items the CSR indexes cover (those that existed at the
      * last finalisation); indexed_known is false only in a data set
      * assembled from a model file until its first feeding call. */
@@ -213,6 +230,8 @@ vc_status vci_ds_set_planted(vc_dataset *ds, const uint32_t *labels);
 /** Take a model-assembled data set's counts as its capacities and
  *  indexed extent (a no-op for a data set built here). */
 void vci_ds_adopt_counts(vc_dataset *ds);
+/** Free the change log's arrays. */
+void vci_event_log_free(vci_event_log *log);
 /** Release the staging area. */
 void vci_ds_free_staged(vc_dataset *ds);
 

@@ -474,9 +474,66 @@ static void mark_changed(vc_dataset *ds)
         ds->user_gen[u] = g;
 }
 
+/* ---- the change log ------------------------------------------------------------------ */
+
+/* Whether this finalisation's staged events go into the log (the data set
+ * had events indexed, so someone may have been built on them, and the log
+ * stays under an eighth of the events); otherwise the log starts afresh. */
+static bool log_keeps(const vc_dataset *ds)
+{
+    size_t n = ds->log.n + ds->staged.n;
+    return ds->nevents > 0 && n <= (ds->nevents + ds->staged.n) / 8;
+}
+
+/* Room in the log for the staged events (the arrays only grow; the
+ * capacity is raised once all of them did). */
+static vc_status log_reserve(vc_dataset *ds, bool keep)
+{
+    vci_event_log *log = &ds->log;
+    size_t need = log->n + ds->staged.n;
+    if (!keep || need <= log->cap)
+        return VC_OK;
+    size_t cap = VCI_MAX(need, 2 * log->cap);
+    void **arrays[] = {(void **)&log->user, (void **)&log->item, (void **)&log->gen,
+                       (void **)&log->time, (void **)&log->value};
+    size_t sizes[] = {sizeof *log->user, sizeof *log->item, sizeof *log->gen,
+                      sizeof *log->time, sizeof *log->value};
+    for (size_t k = 0; k < VCI_ARRAY_LEN(arrays); k++) {
+        void *p = vci_array_realloc(*arrays[k], cap, sizes[k]);
+        if (!p)
+            return VC_ERR_NOMEM;
+        *arrays[k] = p;
+    }
+    log->cap = cap;
+    return VC_OK;
+}
+
+/* The staged events into the log, or a fresh log (cannot fail after
+ * log_reserve). */
+static void log_record(vc_dataset *ds, bool keep)
+{
+    vci_event_log *log = &ds->log;
+    if (!keep) {
+        log->n = 0;
+        log->base = ds->generation;
+        return;
+    }
+    const vci_staged_events *st = &ds->staged;
+    for (size_t k = 0; k < st->nblocks; k++) {
+        const vci_event_block *blk = &st->blocks[k];
+        for (size_t e = 0; e < blk->n; e++, log->n++) {
+            log->user[log->n] = blk->user[e];
+            log->item[log->n] = blk->item[e];
+            log->gen[log->n] = ds->generation;
+            log->time[log->n] = blk->time[e];
+            log->value[log->n] = blk->value[e];
+        }
+    }
+}
+
 /* Replace the data set's indexes with the new ones (cannot fail). */
 static void commit(vc_dataset *ds, csr_build *b, index_parts *p, int64_t base,
-                   int64_t last)
+                   int64_t last, bool keep_log)
 {
     void *old[] = {ds->user_start, ds->ev_item, ds->ev_value, ds->ev_time,
                    ds->ev_type, ds->ev_amount, ds->item_start, ds->item_events,
@@ -501,6 +558,7 @@ static void commit(vc_dataset *ds, csr_build *b, index_parts *p, int64_t base,
     free_sort_scratch(b);
     memset(b, 0, sizeof *b);
     memset(p, 0, sizeof *p);
+    log_record(ds, keep_log);
     vci_ds_free_staged(ds);
     ds->indexed_users = ds->nusers;
     ds->indexed_items = ds->nitems;
@@ -516,7 +574,7 @@ vc_status vci_dataset_finalize(vc_dataset *ds, vci_pool *pool,
         return VC_OK;
     int64_t base = 0, last = 0;
     VCI_CHECK(time_span(ds, &base, &last));
-    bool need_type, need_amount, quick = adoptable(ds);
+    bool need_type, need_amount, quick = adoptable(ds), keep_log = log_keeps(ds);
     csr_build b;
     index_parts parts;
     memset(&b, 0, sizeof b);
@@ -553,6 +611,8 @@ vc_status vci_dataset_finalize(vc_dataset *ds, vci_pool *pool,
         s = sort_prepare(&b, pool);
     if (s == VC_OK)
         s = alloc_parts(ds, b.n, &parts);
+    if (s == VC_OK)
+        s = log_reserve(ds, keep_log);
     if (s == VC_OK && !quick) {
         scatter(ds, &b, base, cur);
         s = sort_run(&b, pool, progress);
@@ -569,7 +629,7 @@ vc_status vci_dataset_finalize(vc_dataset *ds, vci_pool *pool,
     }
     fill_parts(ds->nitems, &b, &parts, cur);
     vci_free(cur);
-    commit(ds, &b, &parts, base, last);
+    commit(ds, &b, &parts, base, last, keep_log);
     return VC_OK;
 }
 

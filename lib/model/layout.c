@@ -27,6 +27,7 @@ enum {
     W_NCOMM = W_MAP + 18, W_NGLOBAL, W_CM_STRINGS_LEN, W_MEM_LINKS, W_CM_NTAG,
     W_HAS_INDEX, W_INDEX_MEAN, W_MAX_VALUE, W_INDEX_EXPLICIT,
     W_RANK, W_EMB_STRIDE,
+    W_INDEX_SUMS, W_T_REF, W_HALF_LIFE, /* format 3 */
     W_COUNT
 };
 _Static_assert(W_COUNT <= 64, "scalar words overflow section 0");
@@ -98,6 +99,10 @@ void vci_model_scalars_get(const vc_communities *cm,
     w[W_INDEX_EXPLICIT] = ix && ix->explicit_ratings;
     w[W_RANK] = ix ? ix->rank : 0;
     w[W_EMB_STRIDE] = ix ? ix->emb_stride : 0;
+    w[W_INDEX_SUMS] = ix && ix->pop_sum;
+    w[W_T_REF] = ix ? (uint64_t)ix->t_ref : 0;
+    double hl = ix ? ix->half_life : 0;
+    memcpy(&w[W_HALF_LIFE], &hl, sizeof hl);
 }
 
 /* Columns first .. first + width - 1 exist; UINT32_MAX (absent) only where
@@ -210,6 +215,13 @@ vc_status vci_model_scalars_set(vc_communities *cm, vci_rec_index *ix,
             return vci_error(VC_ERR_FORMAT, "model index scale out of range");
         ix->max_value = (float)mv;
         ix->explicit_ratings = w[W_INDEX_EXPLICIT] != 0;
+        double hl;
+        memcpy(&hl, &w[W_HALF_LIFE], sizeof hl);
+        if (!isfinite(hl) || hl < 0)
+            return vci_error(VC_ERR_FORMAT, "model index half-life out of range");
+        ix->half_life = hl;
+        ix->t_ref = (int64_t)w[W_T_REF];
+        ix->ds_generation = 0; /* the loaded data set's generation */
     }
     return VC_OK;
 }
@@ -308,6 +320,12 @@ size_t vci_model_layout(vc_communities *cm, vci_rec_index *ix,
         add(b, &n, &ix->user_scale, 4, w[W_EMB_STRIDE] ? nu : 0);
         add(b, &n, &ix->item_emb, 4, ni * w[W_EMB_STRIDE]);
         b[n - 1].aligned = true;
+        if (w[W_INDEX_SUMS]) { /* format 3 */
+            add(b, &n, &ix->pop_sum, 8, cells);
+            add(b, &n, &ix->rate_sum, 8, w[W_INDEX_MEAN] ? cells : 0);
+            add(b, &n, &ix->weight_sum, 8, w[W_INDEX_MEAN] ? cells : 0);
+            add(b, &n, &ix->total, 8, ncomm);
+        }
     }
     return n;
 }

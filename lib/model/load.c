@@ -50,9 +50,10 @@ static vc_status check_header(file_view *f)
     if (endian != 0x01020304u)
         return vci_error(VC_ERR_UNSUPPORTED, "%s: model written on a host of other "
                          "byte order", f->path);
-    if (version != VCI_MODEL_VERSION)
+    if (version < VCI_MODEL_VERSION_MIN || version > VCI_MODEL_VERSION)
         return vci_error(VC_ERR_FORMAT, "%s: model format version %u, this library "
-                         "reads version %u", f->path, version, VCI_MODEL_VERSION);
+                         "reads versions %u to %u", f->path, version, VCI_MODEL_VERSION_MIN,
+                         VCI_MODEL_VERSION);
     if (size != f->size)
         return vci_error(VC_ERR_FORMAT, "%s: truncated or extended model: %llu bytes, "
                          "header says %llu", f->path, (unsigned long long)f->size,
@@ -158,6 +159,14 @@ static bool finite_all(const float *v, uint64_t n)
     return true;
 }
 
+static bool finite_doubles(const double *v, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return false;
+    return true;
+}
+
 /* All in [lo, hi] (so finite). */
 static bool within_all(const float *v, uint64_t n, float lo, float hi)
 {
@@ -207,7 +216,11 @@ static bool numbers_ok(const vc_communities *cm, const vci_rec_index *ix,
         ok = within_all(ix->score, cells, 0, FLT_MAX) && within_all(ix->pop, cells, 0, UNIT_MAX) &&
              (!ix->mean || finite_all(ix->mean, cells)) &&
              within_all(ix->user_norm, nu, 0, FLT_MAX) &&
-             within_all(ix->item_pop, ni, 0, FLT_MAX);
+             within_all(ix->item_pop, ni, 0, FLT_MAX) &&
+             (!ix->pop_sum || finite_doubles(ix->pop_sum, cells)) &&
+             (!ix->rate_sum || finite_doubles(ix->rate_sum, cells)) &&
+             (!ix->weight_sum || finite_doubles(ix->weight_sum, cells)) &&
+             (!ix->total || finite_doubles(ix->total, cm->ncomm));
     return ok;
 }
 

@@ -17,7 +17,9 @@
 #include "recommend.h"
 
 #define VCI_MODEL_MAGIC "VCOMMMDL"
-#define VCI_MODEL_VERSION 2u
+#define VCI_MODEL_VERSION 3u
+/* the oldest format this library reads (2: no index sums) */
+#define VCI_MODEL_VERSION_MIN 2u
 #define VCI_MODEL_ALIGN 64
 
 /** CRC-32C (Castagnoli) of n bytes, continuing from crc (start with 0). */

@@ -154,6 +154,8 @@ typedef struct user_ctx {
     vci_rec_index *ix;
     const double *v; /* [nitems * rank] */
     size_t chunks;
+    const uint32_t *users; /* [nusers] the users to embed, NULL = all */
+    size_t nusers;
 } user_ctx;
 
 static vc_status user_task(void *ctx, size_t chunk, unsigned worker)
@@ -165,8 +167,9 @@ static vc_status user_task(void *ctx, size_t chunk, unsigned worker)
     size_t r = ix->rank;
     double y[VCI_REC_MAX_RANK];
     size_t ub, ue;
-    chunk_range(ds->nusers, c->chunks, chunk, &ub, &ue);
-    for (size_t u = ub; u < ue; u++) {
+    chunk_range(c->users ? c->nusers : ds->nusers, c->chunks, chunk, &ub, &ue);
+    for (size_t k = ub; k < ue; k++) {
+        size_t u = c->users ? c->users[k] : k;
         memset(y, 0, r * sizeof *y);
         for (uint64_t e = ds->user_start[u]; e < ds->user_start[u + 1]; e++) {
             double val = vci_rec_value(ix, ds->ev_value[e]);
@@ -238,7 +241,7 @@ vc_status vci_rec_embed(vci_rec_index *ix, const vc_dataset *ds,
                     v[i * rank + j] = acc;
                     ix->item_emb[i * ix->emb_stride + j] = (float)acc;
                 }
-            user_ctx uc = {ds, ix, v, MAX_CHUNKS};
+            user_ctx uc = {ds, ix, v, MAX_CHUNKS, NULL, 0};
             s = vci_parallel_for(pool, MAX_CHUNKS, user_task, &uc, NULL);
         }
     }
@@ -253,7 +256,8 @@ vc_status vci_rec_embed(vci_rec_index *ix, const vc_dataset *ds,
 }
 
 vc_status vci_rec_embed_fold(vci_rec_index *ix, const vc_dataset *ds,
-                             const vci_rec_index *old, vci_pool *pool)
+                             const vci_rec_index *old, const uint32_t *users,
+                             size_t nusers, vci_pool *pool)
 {
     size_t ni = ds->nitems, rank = old->rank;
     ix->rank = old->rank;
@@ -272,8 +276,15 @@ vc_status vci_rec_embed_fold(vci_rec_index *ix, const vc_dataset *ds,
         for (size_t i = 0; i < keep; i++)
             for (size_t j = 0; j < rank; j++)
                 v[i * rank + j] = ix->item_emb[i * ix->emb_stride + j];
-        user_ctx uc = {ds, ix, v, MAX_CHUNKS};
-        s = vci_parallel_for(pool, MAX_CHUNKS, user_task, &uc, NULL);
+        if (users) { /* the others keep their embeddings */
+            size_t nu = VCI_MIN((size_t)old->nusers, (size_t)ds->nusers);
+            memcpy(ix->user_emb, old->user_emb, nu * ix->emb_stride * sizeof *ix->user_emb);
+            memcpy(ix->user_scale, old->user_scale, nu * sizeof *ix->user_scale);
+        }
+        user_ctx uc = {ds, ix, v, users ? VCI_MIN(nusers, (size_t)MAX_CHUNKS) : MAX_CHUNKS,
+                       users, nusers};
+        if (uc.chunks)
+            s = vci_parallel_for(pool, uc.chunks, user_task, &uc, NULL);
     }
     vci_free(v);
     return s;

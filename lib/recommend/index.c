@@ -1,65 +1,83 @@
 /*
  * index.c - the recommender index derived from a vc_communities (see
- * recommend.h), built once on first use.
+ * recommend.h), built once on first use, and refitted when the
+ * communities are updated.
  *
  * For community c with members u of strength w_u, and an event of u on
- * item i with value r and age t (decay 2^(-t / recommend.half_life_days)):
- *   pop[c][i]   = sum w_u * decay / sum w_u        (over distinct u, i)
- *   mean[c][i]  = (sum w_u * r + prior * mean_i) / (sum w_u + prior)
+ * item i with value r and time t:
+ *   pop_sum[c][i]    = sum w_u * 2^(-(t_ref - t) / half_life)
+ *   rate_sum[c][i]   = sum w_u * r,   weight_sum[c][i] = sum w_u
+ *                      (over the members who have i, each once: its latest
+ *                      event on i)
+ *   total[c]         = sum w_u over all members
+ *   pop[c][i]   = pop_sum * 2^(-(time_last - t_ref) / half_life) / total
+ *   mean[c][i]  = (rate_sum + prior * mean_i) / (weight_sum + prior)
  *   score[c][i] = pop[c][i] * max(0, 1 + quality * (mean[c][i] - mean_all)
  *                 / rating range)                  (explicit data)
  *   score[c][i] = pop[c][i]                        (implicit data)
  * where mean_i is the item's mean rating shrunk toward the global mean,
- * prior = recommend.prior and quality = recommend.quality_weight.
- * Repeated events of one user on one item count once (the latest).
+ * prior = recommend.prior, quality = recommend.quality_weight and t_ref
+ * the data set's end when the sums were first counted (so pop is the
+ * members' share decayed by age at time_last).
+ *
+ * The sums are what an update changes: after vc_cluster_assign only the
+ * touched users (new events, recomputed portrait, new user) move, so the
+ * refit takes their old contribution out (old memberships, their events
+ * without the ones the data set's change log says were added since) and
+ * puts the new one in, then redoes pop/mean/score from the sums. Anything
+ * else (a refresh, a log that no longer reaches back, another half-life,
+ * sums missing from an old model file) counts everything again.
  */
 #include <math.h>
 
 #include "recommend.h"
 
 #define DAY 86400.0
+/* re-base t_ref before the decay factors of new events pass 2^MAX_SHIFT */
+#define MAX_SHIFT 60.0
 
 void vci_rec_index_free(void *p)
 {
     vci_rec_index *ix = p;
     if (!ix)
         return;
-    vci_free(ix->score);
-    vci_free(ix->pop);
-    vci_free(ix->mean);
-    vci_free(ix->user_norm);
+    void *arrays[] = {ix->score, ix->pop, ix->mean, ix->user_norm, ix->user_scale,
+                      ix->item_pop, ix->pop_sum, ix->rate_sum, ix->weight_sum,
+                      ix->total};
+    for (size_t k = 0; k < VCI_ARRAY_LEN(arrays); k++)
+        vci_free(arrays[k]);
     vci_aligned_free(ix->user_emb);
     vci_aligned_free(ix->item_emb);
-    vci_free(ix->user_scale);
-    vci_free(ix->item_pop);
     vci_free(ix);
 }
 
-typedef struct build_ctx {
+/* Decay of an event at time t relative to t_ref. */
+static double decay(const vci_rec_index *ix, int64_t t)
+{
+    return ix->half_life > 0 ? exp2(-(double)(ix->t_ref - t) / ix->half_life) : 1.0;
+}
+
+/* ---- counting every member ------------------------------------------------------ */
+
+typedef struct count_ctx {
     const vc_communities *cm;
     vci_rec_index *ix;
-    const double *item_mean;  /* [nitems] shrunk item means */
-    double global_mean, range, prior, quality, half_life;
-    double *wsum;             /* [nitems * workers] scratch */
     uint32_t *stamp;          /* [nitems * workers] last user + 1 */
-} build_ctx;
+} count_ctx;
 
-/* One community's row of pop, mean and score. */
+/* One community's sums over all its members. */
 static vc_status community_task(void *ctx, size_t c, unsigned worker)
 {
-    const build_ctx *b = ctx;
+    const count_ctx *b = ctx;
     const vc_communities *cm = b->cm;
     const vc_dataset *ds = cm->pt->ds;
     vci_rec_index *ix = b->ix;
     size_t ni = ix->nitems;
-    float *pop = ix->pop + c * ni, *mean = ix->mean ? ix->mean + c * ni : NULL;
-    double *rsum = b->wsum + (size_t)worker * 2 * ni, *wn = rsum + ni;
+    double *pop = ix->pop_sum + c * ni;
+    double *rsum = ix->rate_sum ? ix->rate_sum + c * ni : NULL;
+    double *wn = ix->weight_sum ? ix->weight_sum + c * ni : NULL;
     uint32_t *stamp = b->stamp + (size_t)worker * ni;
-    for (size_t i = 0; i < ni; i++) {
-        rsum[i] = wn[i] = 0;
-        stamp[i] = 0;
-        pop[i] = 0;
-    }
+    memset(stamp, 0, ni * sizeof *stamp);
     double total = 0;
     for (uint32_t m = cm->comm_start[c]; m < cm->comm_start[c + 1]; m++) {
         uint32_t u = cm->comm_user[m];
@@ -71,27 +89,216 @@ static vc_status community_task(void *ctx, size_t c, unsigned worker)
             if (stamp[it] == u + 1)
                 continue;
             stamp[it] = u + 1;
-            double age = (double)(ds->time_last - vci_ds_time(ds, e));
-            double decay = b->half_life > 0 ? exp2(-age / b->half_life) : 1.0;
-            pop[it] += (float)(w * decay);
-            rsum[it] += w * ds->ev_value[e];
-            wn[it] += w;
+            pop[it] += w * decay(ix, vci_ds_time(ds, e));
+            if (rsum) {
+                rsum[it] += w * ds->ev_value[e];
+                wn[it] += w;
+            }
         }
     }
-    float *score = ix->score + c * ni;
-    for (size_t i = 0; i < ni; i++) {
-        pop[i] = total > 0 ? (float)(pop[i] / total) : 0.0f;
-        if (!mean) {
-            score[i] = pop[i];
-            continue;
-        }
-        double m = (rsum[i] + b->prior * b->item_mean[i]) / (wn[i] + b->prior);
-        mean[i] = (float)m;
-        double q = 1 + b->quality * (m - b->global_mean) / b->range;
-        score[i] = (float)(pop[i] * VCI_MAX(q, 0.0));
-    }
+    ix->total[c] = total;
     return VC_OK;
 }
+
+static vc_status count_all(const vc_communities *cm, vci_rec_index *ix, vci_pool *pool)
+{
+    size_t workers = vci_pool_size(pool), ni = VCI_MAX(ix->nitems, 1u);
+    count_ctx b = {cm, ix, vci_calloc(workers * ni, sizeof *b.stamp)};
+    if (!b.stamp)
+        return VC_ERR_NOMEM;
+    vc_status s = vci_parallel_for(pool, cm->ncomm, community_task, &b, NULL);
+    vci_free(b.stamp);
+    return s;
+}
+
+/* ---- applying the touched users' changes ---------------------------------------- */
+
+/* The change log's entries since the index's generation, grouped by user. */
+typedef struct user_log {
+    size_t *start;   /* [nusers + 1] */
+    size_t *entry;   /* log entry indices */
+    bool *used;      /* [entries] matched while reading a user's old events */
+} user_log;
+
+static void user_log_free(user_log *l)
+{
+    vci_free(l->start);
+    vci_free(l->entry);
+    vci_free(l->used);
+}
+
+static vc_status user_log_build(const vc_dataset *ds, uint32_t since, user_log *l)
+{
+    const vci_event_log *log = &ds->log;
+    l->start = vci_calloc((size_t)ds->nusers + 2, sizeof *l->start);
+    l->entry = vci_calloc(log->n + 1, sizeof *l->entry);
+    l->used = vci_calloc(log->n + 1, sizeof *l->used);
+    if (!l->start || !l->entry || !l->used)
+        return VC_ERR_NOMEM;
+    for (size_t k = 0; k < log->n; k++)
+        if (log->gen[k] > since)
+            l->start[log->user[k] + 2]++;
+    for (uint32_t u = 0; u < ds->nusers; u++)
+        l->start[u + 2] += l->start[u + 1];
+    for (size_t k = 0; k < log->n; k++)
+        if (log->gen[k] > since)
+            l->entry[l->start[log->user[k] + 1]++] = k;
+    return VC_OK;
+}
+
+/* Whether event e of user u is one the log lists as added (each log entry
+ * accounts for one event). */
+static bool logged(const vc_dataset *ds, user_log *l, uint32_t u, uint64_t e)
+{
+    const vci_event_log *log = &ds->log;
+    for (size_t k = l->start[u]; k < l->start[u + 1]; k++) {
+        size_t x = l->entry[k];
+        if (!l->used[k] && log->item[x] == ds->ev_item[e] &&
+            log->time[x] == vci_ds_time(ds, e) && log->value[x] == ds->ev_value[e]) {
+            l->used[k] = true;
+            return true;
+        }
+    }
+    return false;
+}
+
+typedef struct delta_ctx {
+    const vc_dataset *ds;
+    vci_rec_index *ix;
+    user_log log;
+    uint32_t *stamp;   /* [nitems] pass number that saw the item */
+    uint32_t pass;
+} delta_ctx;
+
+/* Add sign * user u's contribution with memberships [comm, strength) x n,
+ * over u's events (old: without the logged ones). */
+static void contribute(delta_ctx *d, uint32_t u, const uint32_t *comm,
+                       const float *strength, size_t n, double sign, bool old)
+{
+    const vc_dataset *ds = d->ds;
+    vci_rec_index *ix = d->ix;
+    size_t ni = ix->nitems;
+    for (size_t j = 0; j < n; j++)
+        ix->total[comm[j]] += sign * strength[j];
+    if (n == 0 || u >= ds->nusers)
+        return;
+    uint32_t pass = ++d->pass;
+    if (old)
+        for (size_t k = d->log.start[u]; k < d->log.start[u + 1]; k++)
+            d->log.used[k] = false;
+    for (uint64_t e = ds->user_start[u + 1]; e-- > ds->user_start[u];) {
+        if (old && logged(ds, &d->log, u, e))
+            continue;
+        uint32_t it = ds->ev_item[e];
+        if (d->stamp[it] == pass)
+            continue;
+        d->stamp[it] = pass;
+        double dec = decay(ix, vci_ds_time(ds, e));
+        for (size_t j = 0; j < n; j++) {
+            double w = sign * strength[j];
+            size_t cell = (size_t)comm[j] * ni + it;
+            ix->pop_sum[cell] += w * dec;
+            if (ix->rate_sum) {
+                ix->rate_sum[cell] += w * ds->ev_value[e];
+                ix->weight_sum[cell] += w;
+            }
+        }
+    }
+}
+
+/* The users whose contribution changed: new, with events logged since the
+ * index's generation, or reassigned (portrait row newer than the old
+ * communities saw). */
+static vc_status touched_users(const vc_communities *old_cm, const vci_rec_index *old,
+                               const user_log *log, uint32_t nusers, uint32_t **out,
+                               size_t *n)
+{
+    const vc_portraits *pt = old_cm->pt;
+    uint32_t *list = vci_calloc((size_t)nusers + 1, sizeof *list);
+    if (!list)
+        return VC_ERR_NOMEM;
+    *n = 0;
+    for (uint32_t u = 0; u < nusers; u++)
+        if (u >= old->nusers || u >= old_cm->nusers || log->start[u + 1] > log->start[u] ||
+            (pt->row_version && pt->row_version[u] > old_cm->pt_version))
+            list[(*n)++] = u;
+    *out = list;
+    return VC_OK;
+}
+
+/* Copy old's sums into ix (which may have more items), re-based if the
+ * data set's end moved many half-lives past t_ref. */
+static void carry_sums(const vci_rec_index *old, vci_rec_index *ix, int64_t time_last)
+{
+    size_t oni = old->nitems, ni = ix->nitems;
+    for (size_t c = 0; c < ix->ncomm; c++) {
+        memcpy(ix->pop_sum + c * ni, old->pop_sum + c * oni, oni * sizeof(double));
+        if (ix->rate_sum) {
+            memcpy(ix->rate_sum + c * ni, old->rate_sum + c * oni, oni * sizeof(double));
+            memcpy(ix->weight_sum + c * ni, old->weight_sum + c * oni, oni * sizeof(double));
+        }
+    }
+    memcpy(ix->total, old->total, ix->ncomm * sizeof *ix->total);
+    ix->t_ref = old->t_ref;
+    if (ix->half_life > 0 && (double)(time_last - ix->t_ref) / ix->half_life > MAX_SHIFT) {
+        double f = exp2(-(double)(time_last - ix->t_ref) / ix->half_life);
+        for (size_t k = 0; k < ix->ncomm * ni; k++)
+            ix->pop_sum[k] *= f;
+        ix->t_ref = time_last;
+    }
+}
+
+/* Whether old's sums can be carried into an index of cm (assigned from
+ * old_cm) with these options. */
+static bool can_carry(const vc_communities *cm, const vc_communities *old_cm,
+                      const vci_rec_index *old, double half_life)
+{
+    const vc_dataset *ds = cm->pt->ds;
+    return old_cm && old->pop_sum && old->total && old->half_life == half_life &&
+           old->ncomm == cm->ncomm && old->nitems <= ds->nitems &&
+           old->nusers <= ds->nusers && old->nusers == old_cm->nusers &&
+           (old->rate_sum != NULL) == (cm->pt->explicit_ratings != 0) &&
+           old->ds_generation >= ds->log.base && old->ds_generation <= ds->generation;
+}
+
+/* The sums of ix from old's: the touched users' old part out, their new
+ * part in; the norms and embeddings of the touched users only. */
+static vc_status carry(const vc_communities *cm, const vc_communities *old_cm,
+                       const vci_rec_index *old, vci_rec_index *ix, vci_pool *pool)
+{
+    const vc_dataset *ds = cm->pt->ds;
+    delta_ctx d = {ds, ix, {NULL, NULL, NULL}, NULL, 0};
+    uint32_t *users = NULL;
+    size_t n = 0;
+    vc_status s = user_log_build(ds, old->ds_generation, &d.log);
+    if (s == VC_OK)
+        s = touched_users(old_cm, old, &d.log, ds->nusers, &users, &n);
+    d.stamp = vci_calloc(VCI_MAX(ds->nitems, 1u), sizeof *d.stamp);
+    if (s == VC_OK && !d.stamp)
+        s = VC_ERR_NOMEM;
+    if (s == VC_OK) {
+        carry_sums(old, ix, ds->time_last);
+        for (size_t k = 0; k < n; k++) {
+            uint32_t u = users[k];
+            if (u < old_cm->nusers) {
+                uint32_t b = old_cm->mem_start[u], e = old_cm->mem_start[u + 1];
+                contribute(&d, u, old_cm->mem_comm + b, old_cm->mem_strength + b, e - b,
+                           -1, true);
+            }
+            uint32_t b = cm->mem_start[u], e = cm->mem_start[u + 1];
+            contribute(&d, u, cm->mem_comm + b, cm->mem_strength + b, e - b, 1, false);
+        }
+        memcpy(ix->user_norm, old->user_norm, old->nusers * sizeof *ix->user_norm);
+        vci_rec_user_norms(ds, ix, users, n);
+        s = vci_rec_embed_fold(ix, ds, old, users, n, pool);
+    }
+    user_log_free(&d.log);
+    vci_free(d.stamp);
+    vci_free(users);
+    return s;
+}
+
+/* ---- from the sums to the scores ------------------------------------------------ */
 
 static vc_status item_stats(const vc_dataset *ds, vci_rec_index *ix,
                             double prior, double **item_mean,
@@ -124,9 +331,40 @@ static vc_status item_stats(const vc_dataset *ds, vci_rec_index *ix,
     return VC_OK;
 }
 
-static void user_norms(const vc_dataset *ds, vci_rec_index *ix)
+/* pop, mean and score of every community and item from the sums. */
+static void scores(vci_rec_index *ix, const double *item_mean, double global_mean,
+                   int64_t time_last, const vc_options *opts)
 {
-    for (uint32_t u = 0; u < ds->nusers; u++) {
+    double prior = vci_opt_float(opts, VCI_OPT_RECOMMEND_PRIOR);
+    double quality = vci_opt_float(opts, VCI_OPT_RECOMMEND_QUALITY_WEIGHT);
+    double range = ix->max_value > 0 ? ix->max_value : 1;
+    double age = ix->half_life > 0 ? exp2(-(double)(time_last - ix->t_ref) / ix->half_life)
+                                   : 1.0;
+    size_t ni = ix->nitems;
+    for (size_t c = 0; c < ix->ncomm; c++) {
+        double total = ix->total[c];
+        for (size_t i = 0; i < ni; i++) {
+            size_t k = c * ni + i;
+            double p = total > 0 ? VCI_MAX(ix->pop_sum[k], 0.0) * age / total : 0;
+            ix->pop[k] = (float)p;
+            if (!ix->mean) {
+                ix->score[k] = ix->pop[k];
+                continue;
+            }
+            double wn = VCI_MAX(ix->weight_sum[k], 0.0);
+            double m = (ix->rate_sum[k] + prior * item_mean[i]) / (wn + prior);
+            ix->mean[k] = (float)m;
+            double q = 1 + quality * (m - global_mean) / range;
+            ix->score[k] = (float)(ix->pop[k] * VCI_MAX(q, 0.0));
+        }
+    }
+}
+
+void vci_rec_user_norms(const vc_dataset *ds, vci_rec_index *ix, const uint32_t *users,
+                        size_t n)
+{
+    for (size_t k = 0; k < (users ? n : ds->nusers); k++) {
+        uint32_t u = users ? users[k] : (uint32_t)k;
         double s = 0;
         for (uint64_t e = ds->user_start[u]; e < ds->user_start[u + 1]; e++) {
             double v = vci_rec_value(ix, ds->ev_value[e]);
@@ -136,10 +374,9 @@ static void user_norms(const vc_dataset *ds, vci_rec_index *ix)
     }
 }
 
-/* The index of cm; with old, the taste embeddings fold the users into
- * old's item factors instead of fitting new ones. */
-static vc_status build(const vc_communities *cm, const vc_options *opts,
-                       const vci_rec_index *old, vci_rec_index **out)
+/* ---- the index -------------------------------------------------------------------- */
+
+static vc_status alloc_index(const vc_communities *cm, vci_rec_index **out)
 {
     const vc_portraits *pt = cm->pt;
     const vc_dataset *ds = pt->ds;
@@ -151,41 +388,57 @@ static vc_status build(const vc_communities *cm, const vc_options *opts,
     ix->nusers = ds->nusers;
     ix->explicit_ratings = pt->explicit_ratings;
     size_t cells = (size_t)VCI_MAX(cm->ncomm, 1u) * VCI_MAX(ds->nitems, 1u);
+    bool ex = pt->explicit_ratings;
     ix->score = vci_calloc(cells, sizeof *ix->score);
     ix->pop = vci_calloc(cells, sizeof *ix->pop);
-    ix->mean = pt->explicit_ratings ? vci_calloc(cells, sizeof *ix->mean) : NULL;
+    ix->mean = ex ? vci_calloc(cells, sizeof *ix->mean) : NULL;
+    ix->pop_sum = vci_calloc(cells, sizeof *ix->pop_sum);
+    ix->rate_sum = ex ? vci_calloc(cells, sizeof *ix->rate_sum) : NULL;
+    ix->weight_sum = ex ? vci_calloc(cells, sizeof *ix->weight_sum) : NULL;
+    ix->total = vci_calloc(VCI_MAX(cm->ncomm, 1u), sizeof *ix->total);
     ix->user_norm = vci_calloc(VCI_MAX(ds->nusers, 1u), sizeof *ix->user_norm);
     ix->item_pop = vci_calloc(VCI_MAX(ds->nitems, 1u), sizeof *ix->item_pop);
-    build_ctx b = {cm, ix, NULL, 0, 1, 0, 0, 0, NULL, NULL};
+    *out = ix;
+    if (!ix->score || !ix->pop || !ix->pop_sum || !ix->total || !ix->user_norm ||
+        !ix->item_pop || (ex && (!ix->mean || !ix->rate_sum || !ix->weight_sum)))
+        return VC_ERR_NOMEM;
+    ix->ds_generation = ds->generation;
+    ix->t_ref = ds->time_last;
+    return VC_OK;
+}
+
+/* The index of cm; with old, the taste embeddings fold the users into
+ * old's item factors instead of fitting new ones, and with old_cm too (cm
+ * assigned from it) the sums carry over where they can. */
+static vc_status build(const vc_communities *cm, const vc_options *opts,
+                       const vci_rec_index *old, const vc_communities *old_cm,
+                       vci_rec_index **out)
+{
+    const vc_dataset *ds = cm->pt->ds;
+    vci_rec_index *ix = NULL;
     vci_pool *pool = NULL;
-    vc_status s = ix->score && ix->pop && ix->user_norm && ix->item_pop &&
-                  (ix->mean || !pt->explicit_ratings) ? VC_OK : VC_ERR_NOMEM;
-    b.prior = vci_opt_float(opts, VCI_OPT_RECOMMEND_PRIOR);
-    b.quality = vci_opt_float(opts, VCI_OPT_RECOMMEND_QUALITY_WEIGHT);
-    b.half_life = vci_opt_float(opts, VCI_OPT_RECOMMEND_HALF_LIFE_DAYS) * DAY;
-    double *item_mean = NULL;
-    if (s == VC_OK)
-        s = item_stats(ds, ix, b.prior, &item_mean, &b.global_mean);
-    b.item_mean = item_mean;
-    b.range = ix->max_value > 0 ? ix->max_value : 1;
+    double *item_mean = NULL, global_mean = 0;
+    vc_status s = alloc_index(cm, &ix);
     if (s == VC_OK) {
-        user_norms(ds, ix);
+        ix->half_life = vci_opt_float(opts, VCI_OPT_RECOMMEND_HALF_LIFE_DAYS) * DAY;
+        s = item_stats(ds, ix, vci_opt_float(opts, VCI_OPT_RECOMMEND_PRIOR), &item_mean,
+                       &global_mean);
+    }
+    if (s == VC_OK)
         s = vci_pool_for_options(&pool, opts);
-    }
-    if (s == VC_OK) {
-        size_t workers = vci_pool_size(pool), ni = VCI_MAX(ds->nitems, 1u);
-        b.wsum = vci_calloc(workers * 2 * ni, sizeof *b.wsum);
-        b.stamp = vci_calloc(workers * ni, sizeof *b.stamp);
-        s = b.wsum && b.stamp ? VC_OK : VC_ERR_NOMEM;
+    if (s == VC_OK && old && can_carry(cm, old_cm, old, ix->half_life)) {
+        s = carry(cm, old_cm, old, ix, pool);
+    } else if (s == VC_OK) {
+        vci_rec_user_norms(ds, ix, NULL, 0);
+        s = count_all(cm, ix, pool);
+        if (s == VC_OK)
+            s = old ? vci_rec_embed_fold(ix, ds, old, NULL, 0, pool)
+                    : vci_rec_embed(ix, ds, opts, pool);
     }
     if (s == VC_OK)
-        s = vci_parallel_for(pool, cm->ncomm, community_task, &b, NULL);
-    if (s == VC_OK)
-        s = old ? vci_rec_embed_fold(ix, ds, old, pool) : vci_rec_embed(ix, ds, opts, pool);
+        scores(ix, item_mean, global_mean, ds->time_last, opts);
     vci_pool_free(pool);
     vci_free(item_mean);
-    vci_free(b.wsum);
-    vci_free(b.stamp);
     if (s != VC_OK) {
         vci_rec_index_free(ix);
         return s;
@@ -195,10 +448,11 @@ static vc_status build(const vc_communities *cm, const vc_options *opts,
 }
 
 vc_status vci_rec_index_refit(const vc_communities *cm, const void *old,
-                              const vc_options *opts, void **out)
+                              const vc_options *opts, const vc_communities *old_cm,
+                              void **out)
 {
     vci_rec_index *ix = NULL;
-    VCI_CHECK(build(cm, opts, old, &ix));
+    VCI_CHECK(build(cm, opts, old, old_cm, &ix));
     *out = ix;
     return VC_OK;
 }
@@ -218,7 +472,7 @@ vc_status vci_rec_index_get(const vc_communities *cm, const vc_options *opts,
     ix = atomic_load(&m->lazy_index);
     if (!ix) {
         vci_rec_index *built = NULL;
-        s = build(cm, opts, NULL, &built);
+        s = build(cm, opts, NULL, NULL, &built);
         if (s == VC_OK) {
             m->lazy_free = vci_rec_index_free;
             m->lazy_refit = vci_rec_index_refit;

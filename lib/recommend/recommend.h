@@ -33,6 +33,16 @@ typedef struct vci_rec_index {
     uint32_t rank, emb_stride;
     float max_value;      /* largest event value (rating scale) */
     bool explicit_ratings;
+    /* the sums behind pop and mean (index.c), kept so that an update
+     * applies the touched users' changes instead of recounting; NULL in an
+     * index loaded from a model file that does not store them */
+    double *pop_sum;      /* [ncomm * nitems] decayed to t_ref */
+    double *rate_sum;     /* [ncomm * nitems] or NULL (implicit data) */
+    double *weight_sum;   /* [ncomm * nitems] or NULL (implicit data) */
+    double *total;        /* [ncomm] members' strengths */
+    int64_t t_ref;        /* time the decay of pop_sum refers to */
+    double half_life;     /* seconds, as the sums were counted (0 = none) */
+    uint32_t ds_generation; /* the data set generation the sums reflect */
 } vci_rec_index;
 
 /** Largest recommend.rank. */
@@ -43,19 +53,29 @@ typedef struct vci_rec_index {
 vc_status vci_rec_embed(vci_rec_index *ix, const vc_dataset *ds,
                         const vc_options *opts, vci_pool *pool);
 
-/** Taste embeddings from the item factors of an earlier index (old): every
- *  user's e_u = A_u V / |A_u V| with V = old's item factors (zero for items
- *  added since), as vci_rec_embed computes them after fitting V. */
+/** Taste embeddings from the item factors of an earlier index (old): the
+ *  listed users' (all users when users is NULL) e_u = A_u V / |A_u V| with
+ *  V = old's item factors (zero for items added since), as vci_rec_embed
+ *  computes them after fitting V; the other users keep old's. */
 vc_status vci_rec_embed_fold(vci_rec_index *ix, const vc_dataset *ds,
-                             const vci_rec_index *old, vci_pool *pool);
+                             const vci_rec_index *old, const uint32_t *users,
+                             size_t nusers, vci_pool *pool);
+
+/** ix->user_norm of the listed users (all when users is NULL): the length
+ *  of the user's interaction vector, for cosine. */
+void vci_rec_user_norms(const vc_dataset *ds, vci_rec_index *ix, const uint32_t *users,
+                        size_t n);
 
 /** Free an index (the communities' lazy_free hook). */
 void vci_rec_index_free(void *index);
 /** The index of updated communities from the index of their previous
- *  state: community statistics anew, the item factors kept (the
- *  communities' lazy_refit hook). */
+ *  state (the communities' lazy_refit hook): the item factors kept; with
+ *  old_cm (the communities cm was assigned from, same community set), the
+ *  community sums carried over with only the touched users' changes,
+ *  otherwise counted anew. */
 vc_status vci_rec_index_refit(const vc_communities *cm, const void *old,
-                              const vc_options *opts, void **out);
+                              const vc_options *opts, const vc_communities *old_cm,
+                              void **out);
 
 /** The index of cm, built on first call. */
 vc_status vci_rec_index_get(const vc_communities *cm, const vc_options *opts,
