@@ -305,6 +305,27 @@ static void check_carried_index(const vc_communities *cm, const vc_options *o)
     vci_rec_index_free(fresh_p);
 }
 
+/* Both membership indexes list the same memberships, strongest first. */
+static void check_memberships(const vc_communities *cm)
+{
+    size_t links = cm->mem_start[cm->nusers];
+    assert_int_equal(cm->comm_start[cm->ncomm], links);
+    for (uint32_t u = 0; u < cm->nusers; u++)
+        for (uint32_t i = cm->mem_start[u]; i < cm->mem_start[u + 1]; i++) {
+            if (i > cm->mem_start[u])
+                assert_true(cm->mem_strength[i - 1] >= cm->mem_strength[i]);
+            uint32_t c = cm->mem_comm[i], found = 0;
+            for (uint32_t j = cm->comm_start[c]; j < cm->comm_start[c + 1]; j++)
+                found += cm->comm_user[j] == u && cm->comm_strength[j] == cm->mem_strength[i];
+            assert_int_equal(found, 1);
+        }
+    for (uint32_t c = 0; c < cm->ncomm; c++)
+        for (uint32_t j = cm->comm_start[c] + 1; j < cm->comm_start[c + 1]; j++)
+            assert_true(cm->comm_strength[j - 1] > cm->comm_strength[j] ||
+                        (cm->comm_strength[j - 1] == cm->comm_strength[j] &&
+                         cm->comm_user[j - 1] < cm->comm_user[j]));
+}
+
 /* Two rounds of appends (the second bringing a new user and a new item
  * through the feeding API): after each assignment the carried index
  * equals a recount, with the change log in use. */
@@ -325,6 +346,7 @@ static void test_index_carries_over(void **state)
     assert_true(b.ds->log.n > 0 && b.ds->log.base <= gen0); /* the log reaches back */
     assert_int_equal(vc_portrait_update(b.pt, o, NULL), VC_OK);
     assert_int_equal(vc_cluster_assign(b.cm, o, NULL), VC_OK);
+    check_memberships(b.cm);
     check_carried_index(b.cm, o);
 
     /* round two: one more event of a known user, a new user on a known
@@ -342,6 +364,7 @@ static void test_index_carries_over(void **state)
     assert_int_equal(vc_dataset_finalize(b.ds), VC_OK);
     assert_int_equal(vc_portrait_update(b.pt, o, NULL), VC_OK);
     assert_int_equal(vc_cluster_assign(b.cm, o, NULL), VC_OK);
+    check_memberships(b.cm);
     check_carried_index(b.cm, o);
     const vci_rec_index *ix = atomic_load(&b.cm->lazy_index);
     assert_int_equal(ix->ds_generation, b.ds->generation);

@@ -106,6 +106,11 @@ vc_status vci_membership_add(vc_communities *cm, const vci_clustering *cl,
 /** Turn the staged memberships into both CSR indexes. */
 vc_status vci_membership_index(vc_communities *cm,
                                const vci_membership_list *list);
+/** nw's CSR indexes from old's (same communities; nw->nusers >= its users):
+ *  users flagged in touched[nw->nusers] (and users old lacks) get their
+ *  memberships from fresh, everyone else keeps old's. */
+vc_status vci_membership_merge(vc_communities *nw, const vc_communities *old,
+                               const uint8_t *touched, const vci_membership_list *fresh);
 /** Per-community silhouette over a sample of the clustering. */
 vc_status vci_community_silhouettes(vc_communities *cm,
                                     const vci_clustering *cl,

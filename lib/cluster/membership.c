@@ -9,6 +9,9 @@
  * community.min_strength are dropped, except the nearest community.
  * Silhouettes use an evenly spaced sample of at most 1000 of the
  * clustering's users (Euclidean distances in the clustering's space).
+ * Both CSR indexes list memberships strongest first (ties by id); an
+ * assignment merges the touched users' new memberships into the old
+ * indexes, which keeps that order without sorting everyone again.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -212,4 +215,78 @@ vc_status vci_membership_index(vc_communities *cm,
                         &cm->mem_start, &cm->mem_comm, &cm->mem_strength));
     return build_csr(list, list->comm, list->user, cm->ncomm, &cm->comm_start,
                      &cm->comm_user, &cm->comm_strength);
+}
+
+/* Old entries [*i, end) not of touched users, and fresh [*j, fend), merged
+ * strongest first into ids/str from *k. */
+static void merge_lists(const uint32_t *old_id, const float *old_str, uint32_t i,
+                        uint32_t end, const uint8_t *touched, const uint32_t *new_id,
+                        const float *new_str, uint32_t j, uint32_t fend, uint32_t *ids,
+                        float *str, uint32_t *k)
+{
+    for (;;) {
+        while (i < end && touched && touched[old_id[i]])
+            i++;
+        bool take_old;
+        if (i < end && j < fend) {
+            member a = {old_id[i], old_str[i]}, b = {new_id[j], new_str[j]};
+            take_old = by_strength(&a, &b) < 0;
+        } else if (i < end || j < fend) {
+            take_old = i < end;
+        } else {
+            return;
+        }
+        ids[*k] = take_old ? old_id[i] : new_id[j];
+        str[(*k)++] = take_old ? old_str[i++] : new_str[j++];
+    }
+}
+
+vc_status vci_membership_merge(vc_communities *nw, const vc_communities *old,
+                               const uint8_t *touched, const vci_membership_list *fresh)
+{
+    uint32_t nu = nw->nusers, nc = nw->ncomm, *fu_start = NULL, *fu_comm = NULL;
+    uint32_t *fc_start = NULL, *fc_user = NULL;
+    float *fu_str = NULL, *fc_str = NULL;
+    vc_status s = build_csr(fresh, fresh->user, fresh->comm, nu, &fu_start, &fu_comm, &fu_str);
+    if (s == VC_OK)
+        s = build_csr(fresh, fresh->comm, fresh->user, nc, &fc_start, &fc_user, &fc_str);
+    size_t links = fresh->n;
+    for (uint32_t u = 0; u < old->nusers && u < nu; u++)
+        if (!touched[u])
+            links += old->mem_start[u + 1] - old->mem_start[u];
+    if (s == VC_OK) {
+        nw->mem_start = vci_calloc((size_t)nu + 1, sizeof *nw->mem_start);
+        nw->mem_comm = vci_calloc(links + 1, sizeof *nw->mem_comm);
+        nw->mem_strength = vci_calloc(links + 1, sizeof *nw->mem_strength);
+        nw->comm_start = vci_calloc((size_t)nc + 1, sizeof *nw->comm_start);
+        nw->comm_user = vci_calloc(links + 1, sizeof *nw->comm_user);
+        nw->comm_strength = vci_calloc(links + 1, sizeof *nw->comm_strength);
+        if (!nw->mem_start || !nw->mem_comm || !nw->mem_strength || !nw->comm_start ||
+            !nw->comm_user || !nw->comm_strength)
+            s = VC_ERR_NOMEM;
+    }
+    if (s == VC_OK) {
+        uint32_t k = 0;
+        for (uint32_t u = 0; u < nu; u++) {
+            if (u < old->nusers && !touched[u])
+                merge_lists(old->mem_comm, old->mem_strength, old->mem_start[u],
+                            old->mem_start[u + 1], NULL, NULL, NULL, 0, 0, nw->mem_comm,
+                            nw->mem_strength, &k);
+            else
+                merge_lists(NULL, NULL, 0, 0, NULL, fu_comm, fu_str, fu_start[u],
+                            fu_start[u + 1], nw->mem_comm, nw->mem_strength, &k);
+            nw->mem_start[u + 1] = k;
+        }
+        k = 0;
+        for (uint32_t c = 0; c < nc; c++) {
+            merge_lists(old->comm_user, old->comm_strength, old->comm_start[c],
+                        old->comm_start[c + 1], touched, fc_user, fc_str, fc_start[c],
+                        fc_start[c + 1], nw->comm_user, nw->comm_strength, &k);
+            nw->comm_start[c + 1] = k;
+        }
+    }
+    void *scratch[] = {fu_start, fu_comm, fu_str, fc_start, fc_user, fc_str};
+    for (size_t i = 0; i < VCI_ARRAY_LEN(scratch); i++)
+        vci_free(scratch[i]);
+    return s;
 }

@@ -163,21 +163,26 @@ static int by_frac(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
-static vc_status community_tags(vc_communities *cm, uint32_t c,
-                                const double *pop_frac, double *acc,
-                                tag_score *scores)
+/* Strength-weighted tag counts of every community (acc[c * ntags + t])
+ * and its members' total strength, in one pass over the users. */
+static void tag_counts(const vc_communities *cm, double *acc, double *total)
 {
     const vc_portraits *pt = cm->pt;
-    double total = 0;
-    for (uint32_t t = 0; t < pt->ntags; t++)
-        acc[t] = 0;
-    for (uint32_t i = cm->comm_start[c]; i < cm->comm_start[c + 1]; i++) {
-        uint32_t u = cm->comm_user[i];
-        double w = cm->comm_strength[i];
-        total += w;
-        for (uint32_t j = pt->tag_start[u]; j < pt->tag_start[u + 1]; j++)
-            acc[pt->tag_id[j]] += w;
-    }
+    for (uint32_t u = 0; u < cm->nusers; u++)
+        for (uint32_t i = cm->mem_start[u]; i < cm->mem_start[u + 1]; i++) {
+            uint32_t c = cm->mem_comm[i];
+            double w = cm->mem_strength[i];
+            total[c] += w;
+            for (uint32_t j = pt->tag_start[u]; j < pt->tag_start[u + 1]; j++)
+                acc[(size_t)c * pt->ntags + pt->tag_id[j]] += w;
+        }
+}
+
+static vc_status community_tags(vc_communities *cm, uint32_t c,
+                                const double *pop_frac, const double *acc,
+                                double total, tag_score *scores)
+{
+    const vc_portraits *pt = cm->pt;
     size_t n = 0;
     for (uint32_t t = 0; t < pt->ntags && total > 0; t++) {
         double f = acc[t] / total;
@@ -209,12 +214,15 @@ vc_status vci_personas_build(vc_communities *cm)
 {
     const vc_portraits *pt = cm->pt;
     double *pop_frac = vci_calloc(pt->ntags + 1, sizeof *pop_frac);
-    double *acc = vci_calloc(pt->ntags + 1, sizeof *acc);
+    double *acc = vci_calloc((size_t)cm->ncomm * pt->ntags + 1, sizeof *acc);
+    double *total = vci_calloc((size_t)cm->ncomm + 1, sizeof *total);
     tag_score *scores = vci_calloc(pt->ntags + 1, sizeof *scores);
-    vc_status s = pop_frac && acc && scores ? VC_OK : VC_ERR_NOMEM;
+    vc_status s = pop_frac && acc && total && scores ? VC_OK : VC_ERR_NOMEM;
     for (uint32_t u = 0; u < pt->nusers && s == VC_OK; u++)
         for (uint32_t j = pt->tag_start[u]; j < pt->tag_start[u + 1]; j++)
             pop_frac[pt->tag_id[j]] += 1.0 / pt->nusers;
+    if (s == VC_OK)
+        tag_counts(cm, acc, total);
     uint32_t index_in_group = 0;
     for (uint32_t c = 0; c < cm->ncomm && s == VC_OK; c++) {
         vci_community *cc = &cm->comm[c];
@@ -235,10 +243,12 @@ vc_status vci_personas_build(vc_communities *cm)
         if (s == VC_OK)
             s = vci_strpool_add(&cm->strings, t.buf, t.len, &cc->persona);
         if (s == VC_OK)
-            s = community_tags(cm, c, pop_frac, acc, scores);
+            s = community_tags(cm, c, pop_frac, acc + (size_t)c * pt->ntags, total[c],
+                               scores);
     }
     vci_free(pop_frac);
     vci_free(acc);
+    vci_free(total);
     vci_free(scores);
     return s;
 }

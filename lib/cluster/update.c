@@ -100,8 +100,10 @@ static vc_status assign_one(assign_ctx *a, const clustering_range *r, uint32_t u
                                vci_opt_float(a->opts, VCI_OPT_COMMUNITY_MIN_STRENGTH));
 }
 
-/* Every user's memberships: kept, or computed for touched users. */
-static vc_status memberships(assign_ctx *a, vci_membership_list *list, size_t *moved)
+/* The touched users' memberships (flagged in touched[nusers]); everyone
+ * else keeps theirs. */
+static vc_status memberships(assign_ctx *a, vci_membership_list *list, uint8_t *touched_flags,
+                             size_t *moved)
 {
     const vc_communities *cm = a->cm;
     const vc_portraits *pt = cm->pt;
@@ -111,11 +113,9 @@ static vc_status memberships(assign_ctx *a, vci_membership_list *list, size_t *m
     vc_status s = count && topics ? VC_OK : VC_ERR_NOMEM;
     uint32_t min_events = (uint32_t)vci_opt_int(a->opts, VCI_OPT_COMMUNITY_MIN_EVENTS);
     for (uint32_t u = 0; u < pt->nusers && s == VC_OK; u++) {
-        if (!touched(cm, u)) {
-            for (uint32_t i = cm->mem_start[u]; i < cm->mem_start[u + 1] && s == VC_OK; i++)
-                s = vci_membership_append(list, u, cm->mem_comm[i], cm->mem_strength[i]);
+        if (!touched(cm, u))
             continue;
-        }
+        touched_flags[u] = 1;
         (*moved)++;
         if (a->nranges && a->ranges[0].topic == UINT32_MAX)
             s = assign_one(a, &a->ranges[0], u, list);
@@ -199,13 +199,14 @@ static vc_status assign(const vc_communities *cm, vc_communities *nw,
 {
     assign_ctx a = {cm, nw, opts, NULL, 0, NULL, NULL, NULL};
     vci_membership_list list = {0};
-    vc_status s = find_ranges(&a);
+    uint8_t *flags = vci_calloc((size_t)nw->nusers + 1, sizeof *flags);
+    vc_status s = flags ? find_ranges(&a) : VC_ERR_NOMEM;
     if (s == VC_OK)
         s = copy_communities(cm, nw);
     if (s == VC_OK)
-        s = memberships(&a, &list, moved);
+        s = memberships(&a, &list, flags, moved);
     if (s == VC_OK)
-        s = vci_membership_index(nw, &list);
+        s = vci_membership_merge(nw, cm, flags, &list);
     if (s == VC_OK)
         s = recount(nw);
     if (s == VC_OK)
@@ -213,6 +214,7 @@ static vc_status assign(const vc_communities *cm, vc_communities *nw,
     vci_free(list.user);
     vci_free(list.comm);
     vci_free(list.strength);
+    vci_free(flags);
     vci_free(a.ranges);
     vci_free(a.topic_range);
     vci_free(a.scale);
