@@ -255,6 +255,68 @@ static void test_portraits_equal_rebuild(void **state)
     free_split(&sp);
 }
 
+/* Every user's events in inc (appended to) equal those in full (loaded
+ * whole), matched by external ids, and so do the items' event counts. */
+static void check_same_events(const vc_dataset *inc, const vc_dataset *full)
+{
+    assert_int_equal(vc_dataset_event_count(inc), vc_dataset_event_count(full));
+    assert_int_equal(vc_dataset_user_count(inc), vc_dataset_user_count(full));
+    for (size_t u = 0; u < vc_dataset_user_count(full); u++) {
+        const char *id = vc_dataset_user_id(full, u);
+        uint32_t v;
+        assert_true(vci_ds_find_user(inc, id, strlen(id), &v));
+        size_t n = vc_dataset_user_event_count(full, u);
+        assert_int_equal(vc_dataset_user_event_count(inc, v), n);
+        for (size_t k = 0; k < n; k++) {
+            size_t ia, ib;
+            double va, vb;
+            int64_t ta, tb;
+            assert_int_equal(vc_dataset_user_event(full, u, k, &ia, NULL, &va, NULL, &ta), VC_OK);
+            assert_int_equal(vc_dataset_user_event(inc, v, k, &ib, NULL, &vb, NULL, &tb), VC_OK);
+            assert_string_equal(vc_dataset_item_id(full, ia), vc_dataset_item_id(inc, ib));
+            assert_true(va == vb);
+            assert_true(ta == tb);
+        }
+    }
+    for (size_t i = 0; i < vc_dataset_item_count(full); i++) {
+        const char *id = vc_dataset_item_id(full, i);
+        uint32_t j;
+        assert_true(vci_ds_find_item(inc, id, strlen(id), &j));
+        assert_int_equal(vc_dataset_item_event_count(inc, j), vc_dataset_item_event_count(full, i));
+    }
+}
+
+/* Appending newer events (the arrays grow in place) and older ones (a new
+ * time base: rebuilt) both give the data set a whole load gives. */
+static void test_append_equals_load(void **state)
+{
+    (void)state;
+    split_data sp;
+    make_split(&sp, 300, 0.9);
+    vc_options *o = fixture_tiny_options();
+    vc_dataset *inc = NULL, *full = NULL;
+    assert_int_equal(vc_dataset_load(&full, sp.full, o), VC_OK);
+    assert_int_equal(vc_dataset_load(&inc, sp.base, o), VC_OK);
+    assert_int_equal(vc_dataset_append(inc, sp.newfile, o, NULL), VC_OK);
+    check_same_events(inc, full);
+    vc_dataset_free(inc);
+    /* the other way round: the newest 10% first, then the older rest */
+    char *base_ratings = tu_path(sp.base, "ratings.dat"), *swap = tu_path(sp.dir, "swap");
+    assert_int_equal(rename(base_ratings, swap), 0);
+    assert_int_equal(rename(sp.newfile, base_ratings), 0);
+    assert_int_equal(vc_dataset_load(&inc, sp.base, o), VC_OK);
+    assert_int_equal(vc_dataset_append(inc, swap, o, NULL), VC_OK);
+    check_same_events(inc, full);
+    assert_int_equal(rename(base_ratings, sp.newfile), 0);
+    assert_int_equal(rename(swap, base_ratings), 0);
+    free(base_ratings);
+    free(swap);
+    vc_dataset_free(inc);
+    vc_dataset_free(full);
+    vc_options_free(o);
+    free_split(&sp);
+}
+
 /* Largest difference of two arrays relative to the larger magnitude. */
 static double rel_diff_d(const double *a, const double *b, size_t n)
 {
@@ -577,6 +639,7 @@ static void test_model_update_roundtrip(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_append_equals_load),
         cmocka_unit_test(test_portraits_equal_rebuild),
         cmocka_unit_test(test_index_carries_over),
         cmocka_unit_test(test_noop_and_refresh),

@@ -4,10 +4,16 @@
  * arrival order breaking ties, events by item, per-type counts, and the
  * item -> categories CSR.
  *
- * Two ways in: in general the events are scattered into new arrays by
+ * Three ways in: in general the events are scattered into new arrays by
  * user; when nothing is indexed yet and one staged block already comes in
  * user order (a MovieLens ratings file, synthetic data), its arrays are
- * taken over and sorted in place, which saves a copy of every event.
+ * taken over and sorted in place, which saves a copy of every event; when
+ * events are added to indexed ones with the same time base and columns
+ * (an append of newer events), the arrays grow and every user's events
+ * move up in place, so only the touched users are sorted again and no
+ * fresh copy of the whole data set is made.
+ * Events merged into an indexed data set also go to its change log
+ * (dataset.h), which the recommender index reads to update incrementally.
  *
  * Invariants: the result depends only on the data (never on the pool
  * size); on failure the data set is left as it was: everything that can
@@ -290,11 +296,30 @@ static vc_status alloc_columns(csr_build *b, bool need_type, bool need_amount)
                ? VC_OK : VC_ERR_NOMEM;
 }
 
+/* The staged events of every user at cur[user] onwards, in arrival order
+ * (cannot fail). */
+static void scatter_staged(const vc_dataset *ds, csr_build *b, int64_t base, uint64_t *cur)
+{
+    const vci_staged_events *st = &ds->staged;
+    for (size_t k = 0; k < st->nblocks; k++) {
+        const vci_event_block *blk = &st->blocks[k];
+        for (size_t e = 0; e < blk->n; e++) {
+            uint64_t p = cur[blk->user[e]]++;
+            b->item[p] = blk->item[e];
+            b->value[p] = blk->value[e];
+            b->time[p] = (uint32_t)(blk->time[e] - base);
+            if (b->type)
+                b->type[p] = blk->type ? blk->type[e] : blk->single_type;
+            if (b->amount)
+                b->amount[p] = blk->amount ? blk->amount[e] : 0.0f;
+        }
+    }
+}
+
 /* Old then staged events of every user into the new arrays, in arrival
  * order (needs b->start; cannot fail). */
 static void scatter(const vc_dataset *ds, csr_build *b, int64_t base, uint64_t *cur)
 {
-    const vci_staged_events *st = &ds->staged;
     uint32_t nu = ds->nusers;
     memcpy(cur, b->start, ((size_t)nu + 1) * sizeof *cur);
     int64_t shift = ds->nevents ? ds->time_base - base : 0;
@@ -310,19 +335,77 @@ static void scatter(const vc_dataset *ds, csr_build *b, int64_t base, uint64_t *
                 b->amount[p] = vci_ds_amount(ds, e);
         }
     }
-    for (size_t k = 0; k < st->nblocks; k++) {
-        const vci_event_block *blk = &st->blocks[k];
-        for (size_t e = 0; e < blk->n; e++) {
-            uint64_t p = cur[blk->user[e]]++;
-            b->item[p] = blk->item[e];
-            b->value[p] = blk->value[e];
-            b->time[p] = (uint32_t)(blk->time[e] - base);
-            if (b->type)
-                b->type[p] = blk->type ? blk->type[e] : blk->single_type;
-            if (b->amount)
-                b->amount[p] = blk->amount ? blk->amount[e] : 0.0f;
-        }
+    scatter_staged(ds, b, base, cur);
+}
+
+/* ---- the incremental way: grow the arrays, move the events up in place ------------ */
+
+/* Whether the staged events fit the indexed ones as they are: same time
+ * base, same type and amount columns. */
+static bool growable(const vc_dataset *ds, int64_t base, bool need_type, bool need_amount,
+                     uint8_t single_type)
+{
+    return ds->nevents > 0 && ds->item_events && base == ds->time_base &&
+           need_type == (ds->ev_type != NULL) && need_amount == (ds->ev_amount != NULL) &&
+           (need_type || single_type == ds->ev_single_type);
+}
+
+/* Each event column (and the by-item index) of the data set grown to n
+ * entries. On failure the data set keeps valid arrays, some larger. */
+static vc_status grow_columns(vc_dataset *ds, size_t n)
+{
+    void **cols[] = {(void **)&ds->ev_item, (void **)&ds->ev_value, (void **)&ds->ev_time,
+                     (void **)&ds->item_events, (void **)&ds->ev_type,
+                     (void **)&ds->ev_amount};
+    size_t sizes[] = {sizeof *ds->ev_item, sizeof *ds->ev_value, sizeof *ds->ev_time,
+                      sizeof *ds->item_events, sizeof *ds->ev_type,
+                      sizeof *ds->ev_amount};
+    for (size_t k = 0; k < VCI_ARRAY_LEN(cols); k++) {
+        if (!*cols[k])
+            continue;
+        void *p = vci_array_realloc(*cols[k], VCI_MAX(n, (size_t)1), sizes[k]);
+        if (!p)
+            return VC_ERR_NOMEM;
+        *cols[k] = p;
     }
+    return VC_OK;
+}
+
+/* b works on the data set's own (grown) columns. */
+static void borrow_columns(const vc_dataset *ds, csr_build *b)
+{
+    b->item = ds->ev_item;
+    b->value = ds->ev_value;
+    b->time = ds->ev_time;
+    b->type = ds->ev_type;
+    b->amount = ds->ev_amount;
+}
+
+#define MOVE_UP(arr) memmove((arr) + to, (arr) + from, len * sizeof *(arr))
+
+/* Every user's indexed events moved up to its new start (last user first,
+ * as starts only grow), then the staged events into the gaps (cannot
+ * fail; cur is scratch of nusers + 1 entries). */
+static void move_up(const vc_dataset *ds, csr_build *b, int64_t base, uint64_t *cur)
+{
+    for (uint32_t u = ds->nusers; u-- > 0;) {
+        uint64_t from = 0, len = 0, to = b->start[u];
+        if (u < ds->indexed_users) {
+            from = ds->user_start[u];
+            len = ds->user_start[u + 1] - from;
+        }
+        if (to != from && len) {
+            MOVE_UP(b->item);
+            MOVE_UP(b->value);
+            MOVE_UP(b->time);
+            if (b->type)
+                MOVE_UP(b->type);
+            if (b->amount)
+                MOVE_UP(b->amount);
+        }
+        cur[u] = to + len;
+    }
+    scatter_staged(ds, b, base, cur);
 }
 
 /* ---- the quick way: take over one block already in user order --------------------- */
@@ -395,18 +478,21 @@ static void free_parts(index_parts *p)
     memset(p, 0, sizeof *p);
 }
 
-/* Allocate every other index; the categories CSR is filled here. */
-static vc_status alloc_parts(const vc_dataset *ds, size_t n, index_parts *p)
+/* Allocate every other index (events: an array of n to reuse for the
+ * events by item, or NULL); the categories CSR is filled here. */
+static vc_status alloc_parts(const vc_dataset *ds, size_t n, uint32_t *events,
+                             index_parts *p)
 {
     uint32_t ni = ds->nitems;
     memset(p, 0, sizeof *p);
     p->item_start = vci_calloc((size_t)ni + 1, sizeof *p->item_start);
-    p->item_events = vci_array_realloc(NULL, VCI_MAX(n, (size_t)1), sizeof *p->item_events);
+    p->item_events = events ? events
+                            : vci_array_realloc(NULL, VCI_MAX(n, (size_t)1),
+                                                sizeof *p->item_events);
     p->cat_start = vci_calloc((size_t)ni + 1, sizeof *p->cat_start);
     p->type_count = vci_calloc(VCI_MAX(ds->ntypes, 1u), sizeof *p->type_count);
     if (!p->item_start || !p->item_events || !p->cat_start || !p->type_count) {
-        free_parts(p);
-        return VC_ERR_NOMEM;
+        return VC_ERR_NOMEM; /* the caller frees what was allocated */
     }
     for (uint32_t i = 0; i < ni; i++) {
         uint32_t l = ds->item_catlist ? ds->item_catlist[i] : 0;
@@ -414,8 +500,7 @@ static vc_status alloc_parts(const vc_dataset *ds, size_t n, index_parts *p)
     }
     p->cats = vci_calloc(VCI_MAX(p->cat_start[ni], 1u), sizeof *p->cats);
     if (!p->cats) {
-        free_parts(p);
-        return VC_ERR_NOMEM;
+        return VC_ERR_NOMEM; /* the caller frees what was allocated */
     }
     for (uint32_t i = 0; i < ni; i++) {
         uint32_t l = ds->item_catlist ? ds->item_catlist[i] : 0;
@@ -538,8 +623,11 @@ static void commit(vc_dataset *ds, csr_build *b, index_parts *p, int64_t base,
     void *old[] = {ds->user_start, ds->ev_item, ds->ev_value, ds->ev_time,
                    ds->ev_type, ds->ev_amount, ds->item_start, ds->item_events,
                    ds->item_cat_start, ds->item_cats, ds->type_count};
+    void *nw[] = {b->start, b->item, b->value, b->time, b->type, b->amount,
+                  p->item_start, p->item_events, p->cat_start, p->cats, p->type_count};
     for (size_t k = 0; k < VCI_ARRAY_LEN(old); k++)
-        vci_free(old[k]);
+        if (old[k] != nw[k]) /* grown in place: kept */
+            vci_free(old[k]);
     ds->user_start = b->start;
     ds->ev_item = b->item;
     ds->ev_value = b->value;
@@ -565,6 +653,28 @@ static void commit(vc_dataset *ds, csr_build *b, index_parts *p, int64_t base,
     ds->finalised = true;
 }
 
+/* Columns for the quick way: only those the block lacks. */
+static vc_status quick_columns(const vc_dataset *ds, csr_build *b, bool need_type,
+                               bool need_amount)
+{
+    const vci_event_block *blk = &ds->staged.blocks[0];
+    if (need_type && !blk->type &&
+        !(b->type = vci_array_realloc(NULL, VCI_MAX(b->n, (size_t)1), 1)))
+        return VC_ERR_NOMEM;
+    if (need_amount && !blk->amount &&
+        !(b->amount = vci_array_realloc(NULL, VCI_MAX(b->n, (size_t)1), sizeof(float))))
+        return VC_ERR_NOMEM;
+    if (need_type && blk->type && !b->type)
+        b->type = vci_malloc(1);   /* a marker, replaced by the block's */
+    if (need_amount && blk->amount && !b->amount)
+        b->amount = vci_malloc(sizeof(float));
+    if ((need_type && !b->type) || (need_amount && !b->amount))
+        return VC_ERR_NOMEM;
+    return VC_OK;
+}
+
+typedef enum build_way { WAY_SCATTER, WAY_ADOPT, WAY_GROW } build_way;
+
 vc_status vci_dataset_finalize(vc_dataset *ds, vci_pool *pool,
                                const vci_progress *progress)
 {
@@ -574,12 +684,15 @@ vc_status vci_dataset_finalize(vc_dataset *ds, vci_pool *pool,
         return VC_OK;
     int64_t base = 0, last = 0;
     VCI_CHECK(time_span(ds, &base, &last));
-    bool need_type, need_amount, quick = adoptable(ds), keep_log = log_keeps(ds);
+    bool need_type, need_amount, keep_log = log_keeps(ds);
     csr_build b;
     index_parts parts;
     memset(&b, 0, sizeof b);
     memset(&parts, 0, sizeof parts);
     uniform_columns(ds, &need_type, &need_amount, &b.single_type);
+    build_way way = adoptable(ds) ? WAY_ADOPT
+                    : growable(ds, base, need_type, need_amount, b.single_type) ? WAY_GROW
+                                                                                : WAY_SCATTER;
     b.n = ds->nevents + ds->staged.n;
     b.nusers = ds->nusers;
     uint64_t *cur = vci_calloc((size_t)VCI_MAX(ds->nusers, ds->nitems) + 1, sizeof *cur);
@@ -589,43 +702,38 @@ vc_status vci_dataset_finalize(vc_dataset *ds, vci_pool *pool,
         mark_changed(ds);
         s = user_starts(ds, &b);
     }
-    if (s == VC_OK && quick) {
-        /* only the columns the block lacks */
-        const vci_event_block *blk = &ds->staged.blocks[0];
-        if (need_type && !blk->type &&
-            !(b.type = vci_array_realloc(NULL, VCI_MAX(b.n, (size_t)1), 1)))
-            s = VC_ERR_NOMEM;
-        if (need_amount && !blk->amount &&
-            !(b.amount = vci_array_realloc(NULL, VCI_MAX(b.n, (size_t)1), sizeof(float))))
-            s = VC_ERR_NOMEM;
-        if (need_type && blk->type && !b.type)
-            b.type = vci_malloc(1);   /* a marker, replaced by the block's */
-        if (need_amount && blk->amount && !b.amount)
-            b.amount = vci_malloc(sizeof(float));
-        if ((need_type && !b.type) || (need_amount && !b.amount))
-            s = VC_ERR_NOMEM;
-    } else if (s == VC_OK) {
+    if (s == VC_OK && way == WAY_ADOPT)
+        s = quick_columns(ds, &b, need_type, need_amount);
+    else if (s == VC_OK && way == WAY_GROW)
+        s = grow_columns(ds, b.n);
+    else if (s == VC_OK)
         s = alloc_columns(&b, need_type, need_amount);
-    }
     if (s == VC_OK)
         s = sort_prepare(&b, pool);
     if (s == VC_OK)
-        s = alloc_parts(ds, b.n, &parts);
+        s = alloc_parts(ds, b.n, way == WAY_GROW ? ds->item_events : NULL, &parts);
     if (s == VC_OK)
         s = log_reserve(ds, keep_log);
-    if (s == VC_OK && !quick) {
+    if (s == VC_OK && way == WAY_SCATTER) {
         scatter(ds, &b, base, cur);
         s = sort_run(&b, pool, progress);
     }
     if (s != VC_OK) {
+        if (way == WAY_GROW && parts.item_events == ds->item_events)
+            parts.item_events = NULL; /* the data set's own */
         free_build(&b);
         free_parts(&parts);
         vci_free(cur);
         return s;
     }
-    if (quick) {
+    /* from here on nothing may fail (no progress: it could cancel) */
+    if (way == WAY_ADOPT) {
         adopt(ds, &b, base);
-        sort_run(&b, pool, NULL);   /* no progress: nothing may fail now */
+        sort_run(&b, pool, NULL);
+    } else if (way == WAY_GROW) {
+        borrow_columns(ds, &b);
+        move_up(ds, &b, base, cur);
+        sort_run(&b, pool, NULL);
     }
     fill_parts(ds->nitems, &b, &parts, cur);
     vci_free(cur);
