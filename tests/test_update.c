@@ -350,16 +350,17 @@ static void check_carried_index(const vc_communities *cm, const vc_options *o)
     size_t cells = (size_t)ix->ncomm * ix->nitems;
     /* the sums were re-based only if the data set's end moved far */
     double f = exp2(-(double)(fresh->t_ref - ix->t_ref) / ix->half_life);
-    double *scaled = malloc(cells * sizeof *scaled);
+    float *scaled = malloc(cells * sizeof *scaled);
     for (size_t k = 0; k < cells; k++)
-        scaled[k] = fresh->pop_sum[k] * (ix->half_life > 0 ? 1 / f : 1);
-    assert_true(rel_diff_d(ix->pop_sum, scaled, cells) < 1e-9);
-    assert_true(rel_diff_d(ix->rate_sum, fresh->rate_sum, cells) < 1e-9);
-    assert_true(rel_diff_d(ix->weight_sum, fresh->weight_sum, cells) < 1e-9);
+        scaled[k] = (float)(fresh->pop_sum[k] * (ix->half_life > 0 ? 1 / f : 1));
+    /* float sums: a carried one differs from a recount by rounding */
+    assert_true(rel_diff_f(ix->pop_sum, scaled, cells) < 1e-5);
+    assert_true(rel_diff_f(ix->rate_sum, fresh->rate_sum, cells) < 1e-5);
+    assert_true(rel_diff_f(ix->weight_sum, fresh->weight_sum, cells) < 1e-5);
     assert_true(rel_diff_d(ix->total, fresh->total, ix->ncomm) < 1e-9);
-    assert_true(rel_diff_f(ix->pop, fresh->pop, cells) < 1e-6);
-    assert_true(rel_diff_f(ix->mean, fresh->mean, cells) < 1e-6);
-    assert_true(rel_diff_f(ix->score, fresh->score, cells) < 1e-6);
+    assert_true(rel_diff_f(ix->pop, fresh->pop, cells) < 1e-5);
+    assert_true(rel_diff_f(ix->mean, fresh->mean, cells) < 1e-5);
+    assert_true(rel_diff_f(ix->score, fresh->score, cells) < 1e-5);
     assert_true(rel_diff_f(ix->user_norm, fresh->user_norm, ix->nusers) < 1e-6);
     assert_true(rel_diff_f(ix->user_emb, fresh->user_emb,
                            (size_t)ix->nusers * ix->emb_stride) < 1e-6);

@@ -321,9 +321,9 @@ size_t vci_model_layout(vc_communities *cm, vci_rec_index *ix,
         add(b, &n, &ix->item_emb, 4, ni * w[W_EMB_STRIDE]);
         b[n - 1].aligned = true;
         if (w[W_INDEX_SUMS]) { /* format 3 */
-            add(b, &n, &ix->pop_sum, 8, cells);
-            add(b, &n, &ix->rate_sum, 8, w[W_INDEX_MEAN] ? cells : 0);
-            add(b, &n, &ix->weight_sum, 8, w[W_INDEX_MEAN] ? cells : 0);
+            add(b, &n, &ix->pop_sum, 4, cells);
+            add(b, &n, &ix->rate_sum, 4, w[W_INDEX_MEAN] ? cells : 0);
+            add(b, &n, &ix->weight_sum, 4, w[W_INDEX_MEAN] ? cells : 0);
             add(b, &n, &ix->total, 8, ncomm);
         }
     }

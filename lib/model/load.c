@@ -217,9 +217,9 @@ static bool numbers_ok(const vc_communities *cm, const vci_rec_index *ix,
              (!ix->mean || finite_all(ix->mean, cells)) &&
              within_all(ix->user_norm, nu, 0, FLT_MAX) &&
              within_all(ix->item_pop, ni, 0, FLT_MAX) &&
-             (!ix->pop_sum || finite_doubles(ix->pop_sum, cells)) &&
-             (!ix->rate_sum || finite_doubles(ix->rate_sum, cells)) &&
-             (!ix->weight_sum || finite_doubles(ix->weight_sum, cells)) &&
+             (!ix->pop_sum || finite_all(ix->pop_sum, cells)) &&
+             (!ix->rate_sum || finite_all(ix->rate_sum, cells)) &&
+             (!ix->weight_sum || finite_all(ix->weight_sum, cells)) &&
              (!ix->total || finite_doubles(ix->total, cm->ncomm));
     return ok;
 }

@@ -15,7 +15,8 @@
  *   score[c][i] = pop[c][i] * max(0, 1 + quality * (mean[c][i] - mean_all)
  *                 / rating range)                  (explicit data)
  *   score[c][i] = pop[c][i]                        (implicit data)
- * where mean_i is the item's mean rating shrunk toward the global mean,
+ * (the sums are counted in double and kept in float) where mean_i is the
+ * item's mean rating shrunk toward the global mean,
  * prior = recommend.prior, quality = recommend.quality_weight and t_ref
  * the data set's end when the sums were first counted (so pop is the
  * members' share decayed by age at time_last).
@@ -63,9 +64,11 @@ typedef struct count_ctx {
     const vc_communities *cm;
     vci_rec_index *ix;
     uint32_t *stamp;          /* [nitems * workers] last user + 1 */
+    double *acc;              /* [3 * nitems * workers] the sums being counted */
 } count_ctx;
 
-/* One community's sums over all its members. */
+/* One community's sums over all its members (counted in double, kept in
+ * float). */
 static vc_status community_task(void *ctx, size_t c, unsigned worker)
 {
     const count_ctx *b = ctx;
@@ -73,11 +76,10 @@ static vc_status community_task(void *ctx, size_t c, unsigned worker)
     const vc_dataset *ds = cm->pt->ds;
     vci_rec_index *ix = b->ix;
     size_t ni = ix->nitems;
-    double *pop = ix->pop_sum + c * ni;
-    double *rsum = ix->rate_sum ? ix->rate_sum + c * ni : NULL;
-    double *wn = ix->weight_sum ? ix->weight_sum + c * ni : NULL;
+    double *pop = b->acc + (size_t)worker * 3 * ni, *rsum = pop + ni, *wn = rsum + ni;
     uint32_t *stamp = b->stamp + (size_t)worker * ni;
     memset(stamp, 0, ni * sizeof *stamp);
+    memset(pop, 0, 3 * ni * sizeof *pop);
     double total = 0;
     for (uint32_t m = cm->comm_start[c]; m < cm->comm_start[c + 1]; m++) {
         uint32_t u = cm->comm_user[m];
@@ -90,10 +92,15 @@ static vc_status community_task(void *ctx, size_t c, unsigned worker)
                 continue;
             stamp[it] = u + 1;
             pop[it] += w * decay(ix, vci_ds_time(ds, e));
-            if (rsum) {
-                rsum[it] += w * ds->ev_value[e];
-                wn[it] += w;
-            }
+            rsum[it] += w * ds->ev_value[e];
+            wn[it] += w;
+        }
+    }
+    for (size_t i = 0; i < ni; i++) {
+        ix->pop_sum[c * ni + i] = (float)pop[i];
+        if (ix->rate_sum) {
+            ix->rate_sum[c * ni + i] = (float)rsum[i];
+            ix->weight_sum[c * ni + i] = (float)wn[i];
         }
     }
     ix->total[c] = total;
@@ -103,11 +110,12 @@ static vc_status community_task(void *ctx, size_t c, unsigned worker)
 static vc_status count_all(const vc_communities *cm, vci_rec_index *ix, vci_pool *pool)
 {
     size_t workers = vci_pool_size(pool), ni = VCI_MAX(ix->nitems, 1u);
-    count_ctx b = {cm, ix, vci_calloc(workers * ni, sizeof *b.stamp)};
-    if (!b.stamp)
-        return VC_ERR_NOMEM;
-    vc_status s = vci_parallel_for(pool, cm->ncomm, community_task, &b, NULL);
+    count_ctx b = {cm, ix, vci_calloc(workers * ni, sizeof *b.stamp),
+                   vci_calloc(workers * 3 * ni, sizeof *b.acc)};
+    vc_status s = b.stamp && b.acc ? vci_parallel_for(pool, cm->ncomm, community_task, &b, NULL)
+                                   : VC_ERR_NOMEM;
     vci_free(b.stamp);
+    vci_free(b.acc);
     return s;
 }
 
@@ -197,10 +205,10 @@ static void contribute(delta_ctx *d, uint32_t u, const uint32_t *comm,
         for (size_t j = 0; j < n; j++) {
             double w = sign * strength[j];
             size_t cell = (size_t)comm[j] * ni + it;
-            ix->pop_sum[cell] += w * dec;
+            ix->pop_sum[cell] += (float)(w * dec);
             if (ix->rate_sum) {
-                ix->rate_sum[cell] += w * ds->ev_value[e];
-                ix->weight_sum[cell] += w;
+                ix->rate_sum[cell] += (float)(w * ds->ev_value[e]);
+                ix->weight_sum[cell] += (float)w;
             }
         }
     }
@@ -232,10 +240,10 @@ static void carry_sums(const vci_rec_index *old, vci_rec_index *ix, int64_t time
 {
     size_t oni = old->nitems, ni = ix->nitems;
     for (size_t c = 0; c < ix->ncomm; c++) {
-        memcpy(ix->pop_sum + c * ni, old->pop_sum + c * oni, oni * sizeof(double));
+        memcpy(ix->pop_sum + c * ni, old->pop_sum + c * oni, oni * sizeof(float));
         if (ix->rate_sum) {
-            memcpy(ix->rate_sum + c * ni, old->rate_sum + c * oni, oni * sizeof(double));
-            memcpy(ix->weight_sum + c * ni, old->weight_sum + c * oni, oni * sizeof(double));
+            memcpy(ix->rate_sum + c * ni, old->rate_sum + c * oni, oni * sizeof(float));
+            memcpy(ix->weight_sum + c * ni, old->weight_sum + c * oni, oni * sizeof(float));
         }
     }
     memcpy(ix->total, old->total, ix->ncomm * sizeof *ix->total);
@@ -243,7 +251,7 @@ static void carry_sums(const vci_rec_index *old, vci_rec_index *ix, int64_t time
     if (ix->half_life > 0 && (double)(time_last - ix->t_ref) / ix->half_life > MAX_SHIFT) {
         double f = exp2(-(double)(time_last - ix->t_ref) / ix->half_life);
         for (size_t k = 0; k < ix->ncomm * ni; k++)
-            ix->pop_sum[k] *= f;
+            ix->pop_sum[k] = (float)(ix->pop_sum[k] * f);
         ix->t_ref = time_last;
     }
 }
@@ -345,13 +353,13 @@ static void scores(vci_rec_index *ix, const double *item_mean, double global_mea
         double total = ix->total[c];
         for (size_t i = 0; i < ni; i++) {
             size_t k = c * ni + i;
-            double p = total > 0 ? VCI_MAX(ix->pop_sum[k], 0.0) * age / total : 0;
+            double p = total > 0 ? VCI_MAX((double)ix->pop_sum[k], 0.0) * age / total : 0;
             ix->pop[k] = (float)p;
             if (!ix->mean) {
                 ix->score[k] = ix->pop[k];
                 continue;
             }
-            double wn = VCI_MAX(ix->weight_sum[k], 0.0);
+            double wn = VCI_MAX((double)ix->weight_sum[k], 0.0);
             double m = (ix->rate_sum[k] + prior * item_mean[i]) / (wn + prior);
             ix->mean[k] = (float)m;
             double q = 1 + quality * (m - global_mean) / range;

@@ -36,9 +36,9 @@ typedef struct vci_rec_index {
     /* the sums behind pop and mean (index.c), kept so that an update
      * applies the touched users' changes instead of recounting; NULL in an
      * index loaded from a model file that does not store them */
-    double *pop_sum;      /* [ncomm * nitems] decayed to t_ref */
-    double *rate_sum;     /* [ncomm * nitems] or NULL (implicit data) */
-    double *weight_sum;   /* [ncomm * nitems] or NULL (implicit data) */
+    float *pop_sum;       /* [ncomm * nitems] decayed to t_ref */
+    float *rate_sum;      /* [ncomm * nitems] or NULL (implicit data) */
+    float *weight_sum;    /* [ncomm * nitems] or NULL (implicit data) */
     double *total;        /* [ncomm] members' strengths */
     int64_t t_ref;        /* time the decay of pop_sum refers to */
     double half_life;     /* seconds, as the sums were counted (0 = none) */
