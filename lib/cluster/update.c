@@ -132,48 +132,86 @@ static vc_status memberships(assign_ctx *a, vci_membership_list *list, uint8_t *
 }
 
 /* Sizes, shares and mean readable portraits from the hard memberships (a
- * user's strongest community in each clustering). */
-static vc_status recount(vc_communities *nw)
+ * user's strongest community in each clustering), summed over fixed chunks
+ * of users (added in chunk order: the result does not depend on the
+ * thread count). */
+#define RECOUNT_CHUNKS 16
+
+typedef struct recount_ctx {
+    const vc_communities *nw;
+    double *acc;          /* [RECOUNT_CHUNKS * ncomm * ncols] row sums */
+    uint32_t *size;       /* [RECOUNT_CHUNKS * ncomm] hard members */
+    uint32_t *seen;       /* [workers * (ntopics + 1)] user + 1 per clustering */
+} recount_ctx;
+
+static vc_status recount_task(void *ctx, size_t chunk, unsigned worker)
 {
+    const recount_ctx *r = ctx;
+    const vc_communities *nw = r->nw;
     const vc_portraits *pt = nw->pt;
-    double *acc = vci_calloc((size_t)nw->ncomm * nw->ncols + 1, sizeof *acc);
-    uint32_t *seen = vci_calloc((size_t)pt->topics.ntopics + 2, sizeof *seen);
-    uint32_t *clustered = vci_calloc((size_t)pt->topics.ntopics + 2, sizeof *clustered);
-    if (!acc || !seen || !clustered) {
-        vci_free(acc);
-        vci_free(seen);
-        vci_free(clustered);
-        return VC_ERR_NOMEM;
-    }
-    for (uint32_t c = 0; c < nw->ncomm; c++)
-        nw->comm[c].size = 0;
-    for (uint32_t u = 0; u < pt->nusers; u++)
+    size_t nkeys = (size_t)pt->topics.ntopics + 1;
+    double *acc = r->acc + chunk * nw->ncomm * nw->ncols;
+    uint32_t *size = r->size + chunk * nw->ncomm, *seen = r->seen + worker * nkeys;
+    memset(seen, 0, nkeys * sizeof *seen);
+    uint32_t ub = (uint32_t)((uint64_t)pt->nusers * chunk / RECOUNT_CHUNKS);
+    uint32_t ue = (uint32_t)((uint64_t)pt->nusers * (chunk + 1) / RECOUNT_CHUNKS);
+    for (uint32_t u = ub; u < ue; u++)
         for (uint32_t i = nw->mem_start[u]; i < nw->mem_start[u + 1]; i++) {
             uint32_t c = nw->mem_comm[i], t = nw->comm[c].topic;
             uint32_t key = t == UINT32_MAX ? 0 : t + 1;
             if (seen[key] == u + 1)
                 continue; /* strongest first: the first one is the hard one */
             seen[key] = u + 1;
-            clustered[key]++;
-            nw->comm[c].size++;
+            size[c]++;
             const float *row = vci_pt_raw(pt, u);
+            double *a = acc + (size_t)c * nw->ncols;
             for (uint32_t col = 0; col < nw->ncols; col++)
-                acc[(size_t)c * nw->ncols + col] += row[col];
+                a[col] += row[col];
         }
-    for (uint32_t c = 0; c < nw->ncomm; c++) {
+    return VC_OK;
+}
+
+static vc_status recount(vc_communities *nw, const vc_options *opts)
+{
+    const vc_portraits *pt = nw->pt;
+    size_t cells = (size_t)nw->ncomm * nw->ncols, nkeys = (size_t)pt->topics.ntopics + 1;
+    vci_pool *pool = NULL;
+    recount_ctx r = {nw, vci_calloc(RECOUNT_CHUNKS * cells + 1, sizeof *r.acc),
+                     vci_calloc(RECOUNT_CHUNKS * (size_t)nw->ncomm + 1, sizeof *r.size), NULL};
+    uint32_t *clustered = vci_calloc(nkeys + 1, sizeof *clustered);
+    vc_status s = r.acc && r.size && clustered ? vci_pool_for_options(&pool, opts)
+                                               : VC_ERR_NOMEM;
+    if (s == VC_OK) {
+        r.seen = vci_calloc((size_t)vci_pool_size(pool) * nkeys + 1, sizeof *r.seen);
+        s = r.seen ? vci_parallel_for(pool, RECOUNT_CHUNKS, recount_task, &r, NULL)
+                   : VC_ERR_NOMEM;
+    }
+    for (uint32_t c = 0; c < nw->ncomm && s == VC_OK; c++) {
         vci_community *cc = &nw->comm[c];
-        uint32_t t = cc->topic, key = t == UINT32_MAX ? 0 : t + 1;
+        cc->size = 0;
+        for (size_t k = 0; k < RECOUNT_CHUNKS; k++)
+            cc->size += r.size[k * nw->ncomm + c];
+        clustered[cc->topic == UINT32_MAX ? 0 : cc->topic + 1] += cc->size;
+    }
+    for (uint32_t c = 0; c < nw->ncomm && s == VC_OK; c++) {
+        vci_community *cc = &nw->comm[c];
+        uint32_t key = cc->topic == UINT32_MAX ? 0 : cc->topic + 1;
         cc->share = clustered[key] ? (float)cc->size / (float)clustered[key] : 0.0f;
         if (cc->size == 0)
             continue; /* an emptied community keeps its last mean portrait */
-        for (uint32_t col = 0; col < nw->ncols; col++)
-            nw->centroid_raw[(size_t)c * nw->ncols + col] =
-                (float)(acc[(size_t)c * nw->ncols + col] / cc->size);
+        for (uint32_t col = 0; col < nw->ncols; col++) {
+            double sum = 0;
+            for (size_t k = 0; k < RECOUNT_CHUNKS; k++)
+                sum += r.acc[k * cells + (size_t)c * nw->ncols + col];
+            nw->centroid_raw[(size_t)c * nw->ncols + col] = (float)(sum / cc->size);
+        }
     }
-    vci_free(acc);
-    vci_free(seen);
+    vci_pool_free(pool);
+    vci_free(r.acc);
+    vci_free(r.size);
+    vci_free(r.seen);
     vci_free(clustered);
-    return VC_OK;
+    return s;
 }
 
 /* nw's communities as cm's: records (names and personas are redone),
@@ -208,7 +246,7 @@ static vc_status assign(const vc_communities *cm, vc_communities *nw,
     if (s == VC_OK)
         s = vci_membership_merge(nw, cm, flags, &list);
     if (s == VC_OK)
-        s = recount(nw);
+        s = recount(nw, opts);
     if (s == VC_OK)
         s = vci_personas_build(nw);
     vci_free(list.user);
