@@ -149,20 +149,27 @@ static vc_status neighbour_scores(const vc_communities *cm,
     size_t k = (size_t)vci_opt_int(opts, VCI_OPT_RECOMMEND_NEIGHBOURS);
     VCI_CHECK(vci_reserve((void **)&s->nbr, &s->nbr_cap, k, sizeof *s->nbr));
     vci_top_n(s->sim, npool, k, s->nbr, nnb);
+    /* sim * vci_rec_value(value), with the rating scale taken out of the
+     * loop */
+    bool scaled = ix->explicit_ratings && ix->max_value > 0;
+    float inv = scaled ? 1.0f / ix->max_value : 1.0f;
     for (size_t j = 0; j < *nnb; j++) {
         uint32_t v = s->pool[s->nbr[j]];
         float sim = s->sim[s->nbr[j]];
         if (!(sim > 0))
             continue;
+        float w = sim * inv;
         for (uint64_t e = ds->user_start[v]; e < ds->user_start[v + 1]; e++) {
             uint32_t it = ds->ev_item[e];
-            float nbv = s->nb[it] += sim * vci_rec_value(ix, ds->ev_value[e]);
-            if (s->nbcnt[it] < UINT16_MAX)
-                s->nbcnt[it]++;
-            if (!s->seen[it] && nbv > s->max_nb)
-                s->max_nb = nbv;
+            s->nb[it] += scaled ? w * ds->ev_value[e] : sim;
+            s->nbcnt[it] += s->nbcnt[it] < UINT16_MAX;
         }
     }
+    float mx = 0; /* over the items still allowed */
+    for (size_t i = 0; i < ix->nitems; i++)
+        if (!s->seen[i] && s->nb[i] > mx)
+            mx = s->nb[i];
+    s->max_nb = mx;
     return VC_OK;
 }
 
