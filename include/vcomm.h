@@ -53,12 +53,12 @@ extern "C" {
  *  additions happen, the soname is libvcomm.so.<major>. @{ */
 
 #define VC_VERSION_MAJOR 1
-#define VC_VERSION_MINOR 0
+#define VC_VERSION_MINOR 1
 #define VC_VERSION_PATCH 0
 /** MAJOR*10000 + MINOR*100 + PATCH, e.g. 10000 for 1.0.0. */
 #define VC_VERSION_NUMBER \
     (VC_VERSION_MAJOR * 10000 + VC_VERSION_MINOR * 100 + VC_VERSION_PATCH)
-#define VC_VERSION_STRING "1.0.0"
+#define VC_VERSION_STRING "1.1.0"
 /** True when the compiled-against header is at least maj.min.pat. */
 #define VC_VERSION_CHECK(maj, min, pat) \
     (VC_VERSION_NUMBER >= ((maj) * 10000 + (min) * 100 + (pat)))

@@ -25,7 +25,7 @@ from ._model import Model
 from ._options import Options, kernel_name, options
 from ._portraits import Portraits
 
-#: the loaded library's version, e.g. "1.0.0", and its path
+#: the loaded library's version, e.g. "1.1.0", and its path
 __version__ = _native._text(_native.lib.vc_version_string())
 library_path = _native.path
 
