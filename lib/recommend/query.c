@@ -13,8 +13,12 @@
  * Items the user has, excluded items and items outside the category
  * filter are never recommended. Because neighbours come from a few
  * communities, a query touches a bounded pool of users, not every user.
+ * Per item a query makes four passes over the catalogue (the community
+ * scores, their maximum, the blend, the top-n scan); everything else
+ * touches only the user's items and the neighbours' items.
  *
- * Invariant: the scratch arrays are all-zero between queries.
+ * Invariant: nb, nbcnt and seen are all-zero between queries (comm is
+ * overwritten by every query).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -32,7 +36,8 @@ vc_status vci_rec_scratch_init(vci_rec_scratch *s, size_t nitems,
     s->nbcnt = vci_calloc(nitems, sizeof *s->nbcnt);
     s->uvec = vci_calloc(nitems, sizeof *s->uvec);
     s->seen = vci_calloc(nitems, sizeof *s->seen);
-    if (!s->comm || !s->nb || !s->nbcnt || !s->uvec || !s->seen) {
+    s->nbitem = vci_calloc(nitems, sizeof *s->nbitem);
+    if (!s->comm || !s->nb || !s->nbcnt || !s->uvec || !s->seen || !s->nbitem) {
         vci_rec_scratch_free(s);
         return VC_ERR_NOMEM;
     }
@@ -46,6 +51,7 @@ void vci_rec_scratch_free(vci_rec_scratch *s)
     vci_free(s->nbcnt);
     vci_free(s->uvec);
     vci_free(s->seen);
+    vci_free(s->nbitem);
     vci_free(s->pool);
     vci_free(s->sim);
     vci_free(s->nbr);
@@ -161,21 +167,43 @@ static vc_status neighbour_scores(const vc_communities *cm,
         float w = sim * inv;
         for (uint64_t e = ds->user_start[v]; e < ds->user_start[v + 1]; e++) {
             uint32_t it = ds->ev_item[e];
+            if (s->nbcnt[it] == 0)
+                s->nbitem[s->nnbitem++] = it;
             s->nb[it] += scaled ? w * ds->ev_value[e] : sim;
             s->nbcnt[it] += s->nbcnt[it] < UINT16_MAX;
         }
     }
     float mx = 0; /* over the items still allowed */
-    for (size_t i = 0; i < ix->nitems; i++)
-        if (!s->seen[i] && s->nb[i] > mx)
-            mx = s->nb[i];
+    for (size_t q = 0; q < s->nnbitem; q++) {
+        uint32_t it = s->nbitem[q];
+        if (!s->seen[it] && s->nb[it] > mx)
+            mx = s->nb[it];
+    }
     s->max_nb = mx;
     return VC_OK;
 }
 
+/* Largest of v[0..n) (0 when none is larger), with eight running maxima
+ * so the loop is not one long dependency chain. */
+static float max_of(const float *v, size_t n)
+{
+    float m[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (size_t l = 0; l < 8; l++)
+            m[l] = v[i + l] > m[l] ? v[i + l] : m[l];
+    for (; i < n; i++)
+        m[0] = v[i] > m[0] ? v[i] : m[0];
+    float mx = 0;
+    for (size_t l = 0; l < 8; l++)
+        mx = m[l] > mx ? m[l] : mx;
+    return mx;
+}
+
 /* comm[i] = strength-weighted mean of the scores of the user's `limit`
- * strongest communities (memberships are stored strongest first); the
- * largest value over the items still allowed goes to s->max_comm. */
+ * strongest communities (memberships are stored strongest first), in one
+ * pass over the catalogue (the sum runs in the same order as adding one
+ * community at a time to zero, so the values are the same). */
 static void community_scores(const vc_communities *cm, const vci_rec_index *ix,
                              uint32_t u, size_t limit, vci_rec_scratch *s)
 {
@@ -186,17 +214,29 @@ static void community_scores(const vc_communities *cm, const vci_rec_index *ix,
     double total = 0;
     for (uint32_t j = mb; j < me; j++)
         total += cm->mem_strength[j];
-    for (uint32_t j = mb; j < me; j++) {
-        float w = (float)(cm->mem_strength[j] / total);
-        const float *sc = ix->score + (size_t)cm->mem_comm[j] * ni;
-        for (size_t i = 0; i < ni; i++)
-            comm[i] += w * sc[i];
+    if (me == mb) {
+        memset(comm, 0, ni * sizeof *comm);
+        return;
     }
-    float mx = 0;
-    for (size_t i = 0; i < ni; i++)
-        if (!s->seen[i] && comm[i] > mx)
-            mx = comm[i];
-    s->max_comm = mx;
+    /* up to four communities a pass; more fold into the result */
+    for (uint32_t j = mb; j < me; j += 4) {
+        size_t m = VCI_MIN((size_t)(me - j), (size_t)4);
+        float w[4] = {0, 0, 0, 0};
+        const float *sc[4];
+        for (size_t q = 0; q < 4; q++) {
+            w[q] = q < m ? (float)(cm->mem_strength[j + q] / total) : 0.0f;
+            sc[q] = ix->score + (size_t)cm->mem_comm[j + (q < m ? q : 0)] * ni;
+        }
+        bool first = j == mb;
+        if (m == 4 && first)
+            for (size_t i = 0; i < ni; i++)
+                comm[i] = ((w[0] * sc[0][i] + w[1] * sc[1][i]) + w[2] * sc[2][i]) +
+                          w[3] * sc[3][i];
+        else
+            for (size_t q = 0; q < m; q++)
+                for (size_t i = 0; i < ni; i++)
+                    comm[i] = (first && q == 0 ? 0.0f : comm[i]) + w[q] * sc[q][i];
+    }
 }
 
 /* The community of the user contributing most to item it. */
@@ -239,6 +279,60 @@ static void offer(const float *value, float v, uint32_t i, size_t n,
     idx[pos] = i;
 }
 
+/* Items the query may not recommend: the user's, the excluded ones and
+ * (with a category filter) those outside it. */
+static void mark_seen(const vc_communities *cm, uint32_t u, const uint32_t *exclude,
+                      size_t nexclude, uint32_t category, size_t ni, vci_rec_scratch *s)
+{
+    const vc_dataset *ds = cm->pt->ds;
+    for (uint64_t e = ds->user_start[u]; e < ds->user_start[u + 1]; e++)
+        s->seen[ds->ev_item[e]] = 1;
+    for (size_t x = 0; x < nexclude; x++)
+        if (exclude[x] < ni)
+            s->seen[exclude[x]] = 1;
+    if (category != UINT32_MAX)
+        for (size_t i = 0; i < ni; i++)
+            if (!in_category(cm->pt, (uint32_t)i, category))
+                s->seen[i] = 1;
+}
+
+/* Set v[i] for every marked item (the user's, the excluded, and with a
+ * category filter every item outside it). */
+static void fill_seen(const vc_communities *cm, uint32_t u, const uint32_t *exclude,
+                      size_t nexclude, uint32_t category, size_t ni,
+                      const vci_rec_scratch *s, float *v, float value)
+{
+    const vc_dataset *ds = cm->pt->ds;
+    if (category != UINT32_MAX) {
+        for (size_t i = 0; i < ni; i++)
+            if (s->seen[i])
+                v[i] = value;
+        return;
+    }
+    for (uint64_t e = ds->user_start[u]; e < ds->user_start[u + 1]; e++)
+        v[ds->ev_item[e]] = value;
+    for (size_t x = 0; x < nexclude; x++)
+        if (exclude[x] < ni)
+            v[exclude[x]] = value;
+}
+
+/* The best n of score[0..m) into idx (ties: the lower index first),
+ * skipping -INFINITY; the n-th best so far is kept in a register. */
+static size_t select_top(const float *score, size_t m, size_t n, uint32_t *idx)
+{
+    size_t k = 0;
+    float floor_v = -INFINITY;
+    for (size_t i = 0; i < m; i++) {
+        float v = score[i];
+        if (v == -INFINITY || (k == n && !(v > floor_v)))
+            continue;
+        offer(score, v, (uint32_t)i, n, idx, &k);
+        if (k == n)
+            floor_v = score[idx[n - 1]];
+    }
+    return k;
+}
+
 vc_status vci_recommend_user(const vc_communities *cm,
                              const vci_rec_index *ix, const vc_options *opts,
                              uint32_t u, size_t n, const uint32_t *exclude,
@@ -248,18 +342,12 @@ vc_status vci_recommend_user(const vc_communities *cm,
 {
     const vc_dataset *ds = cm->pt->ds;
     size_t ni = ix->nitems;
-    uint64_t eb = ds->user_start[u], ee = ds->user_start[u + 1];
-    for (uint64_t e = eb; e < ee; e++)
-        s->seen[ds->ev_item[e]] = 1;
-    for (size_t x = 0; x < nexclude; x++)
-        if (exclude[x] < ni)
-            s->seen[exclude[x]] = 1;
-    if (category != UINT32_MAX)
-        for (size_t i = 0; i < ni; i++)
-            if (!in_category(cm->pt, (uint32_t)i, category))
-                s->seen[i] = 1;
-    s->max_comm = s->max_nb = 0;
+    mark_seen(cm, u, exclude, nexclude, category, ni, s);
+    s->nnbitem = 0;
     community_scores(cm, ix, u, (size_t)vci_opt_int(opts, VCI_OPT_RECOMMEND_COMMUNITIES), s);
+    /* the items it may not recommend count 0 for the maximum */
+    fill_seen(cm, u, exclude, nexclude, category, ni, s, s->comm, 0.0f);
+    s->max_comm = max_of(s->comm, ni);
     size_t nnb = 0;
     vc_status st = neighbour_scores(cm, ix, u, opts, s, &nnb);
     double lambda = nnb ? vci_opt_float(opts, VCI_OPT_RECOMMEND_NEIGHBOUR_WEIGHT) : 0;
@@ -271,14 +359,14 @@ vc_status vci_recommend_user(const vc_communities *cm,
         st = VC_ERR_NOMEM;
     size_t k = 0;
     if (st == VC_OK && n > 0) {
-        /* the blended score overwrites comm as it is ranked */
-        for (size_t i = 0; i < ni; i++) {
-            if (s->seen[i])
-                continue;
-            float v = s->comm[i] * wc + s->nb[i] * wn;
-            s->comm[i] = v;
-            offer(s->comm, v, (uint32_t)i, n, idx, &k);
-        }
+        /* the blended score overwrites comm; the items it may not
+         * recommend get -INFINITY */
+        float *comm = s->comm;
+        const float *nb = s->nb;
+        for (size_t i = 0; i < ni; i++)
+            comm[i] = comm[i] * wc + nb[i] * wn;
+        fill_seen(cm, u, exclude, nexclude, category, ni, s, comm, -INFINITY);
+        k = select_top(comm, ni, n, idx);
     }
     for (size_t j = 0; j < k; j++) {
         uint32_t it = idx[j];
@@ -289,10 +377,19 @@ vc_status vci_recommend_user(const vc_communities *cm,
     *count = k;
     if (idx != local)
         vci_free(idx);
-    /* restore the all-zero invariant */
-    memset(s->comm, 0, ni * sizeof *s->comm);
-    memset(s->nb, 0, ni * sizeof *s->nb);
-    memset(s->nbcnt, 0, ni * sizeof *s->nbcnt);
-    memset(s->seen, 0, ni * sizeof *s->seen);
+    /* restore the all-zero invariant of nb, nbcnt and seen */
+    for (size_t q = 0; q < s->nnbitem; q++) {
+        s->nb[s->nbitem[q]] = 0;
+        s->nbcnt[s->nbitem[q]] = 0;
+    }
+    if (category != UINT32_MAX) {
+        memset(s->seen, 0, ni * sizeof *s->seen);
+    } else {
+        for (uint64_t e = ds->user_start[u]; e < ds->user_start[u + 1]; e++)
+            s->seen[ds->ev_item[e]] = 0;
+        for (size_t x = 0; x < nexclude; x++)
+            if (exclude[x] < ni)
+                s->seen[exclude[x]] = 0;
+    }
     return st;
 }

@@ -95,6 +95,8 @@ typedef struct vci_rec_scratch {
     uint16_t *nbcnt;  /* [nitems] neighbours who have the item */
     float *uvec;      /* [nitems] the user's interaction vector */
     uint8_t *seen;    /* [nitems] excluded items */
+    uint32_t *nbitem; /* [nitems] items with a neighbour score, first-touch order */
+    size_t nnbitem;
     uint32_t *pool;   /* candidate neighbours */
     float *sim;
     size_t pool_cap, sim_cap;
