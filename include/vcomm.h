@@ -545,9 +545,9 @@ VC_API const char *vc_kernel_name(const vc_options *opts);
  * the gap statistic against 5 copies of x with each column permuted on
  * its own, and the first k whose step to k + 1 is not significant (the
  * drop of log inertia beats the copies' mean drop by at most 2 standard
- * errors; docs/kmeans.md "Choosing k"); it clusters the copies too, so it
- * costs about 6 times the others, and kmeans.n_init >= 3 keeps k-means'
- * local optima from blurring it.
+ * errors; docs/kmeans.md "Choosing k"); it clusters the copies too (6
+ * times the k-means work, but no silhouette), and kmeans.n_init >= 3 keeps
+ * k-means' local optima from blurring it.
  * @param[out] best_k  the chosen k.
  * @param[out] scores  k_max - k_min + 1 scores (score of k at
  *                     scores[k - k_min]; gap: the gap, +inf where k
