@@ -541,10 +541,17 @@ VC_API const char *vc_kernel_name(const vc_options *opts);
  * Pick k in [k_min, k_max] by clustering for every k (vc_kmeans with these
  * options) and scoring each clustering by kmeans.k_criterion: silhouette
  * (highest wins; sampled as vc_score_silhouette), calinski_harabasz
- * (highest) or davies_bouldin (lowest). Ties keep the smaller k.
+ * (highest) or davies_bouldin (lowest); ties keep the smaller k. Or gap:
+ * the gap statistic against 5 copies of x with each column permuted on
+ * its own, and the first k whose step to k + 1 is not significant (the
+ * drop of log inertia beats the copies' mean drop by at most 2 standard
+ * errors; docs/kmeans.md "Choosing k"); it clusters the copies too (6
+ * times the k-means work, but no silhouette), and kmeans.n_init >= 3 keeps
+ * k-means' local optima from blurring it.
  * @param[out] best_k  the chosen k.
  * @param[out] scores  k_max - k_min + 1 scores (score of k at
- *                     scores[k - k_min]), or NULL.
+ *                     scores[k - k_min]; gap: the gap, +inf where k
+ *                     clusters fit x exactly and NAN beyond), or NULL.
  * @return VC_OK; VC_ERR_INVALID (NULL x or best_k, d = 0, stride < d,
  *         k_min < 2, k_min > k_max, k_max >= n); VC_ERR_RANGE (non-finite
  *         input); VC_ERR_NOMEM; VC_ERR_CANCELLED. Outputs untouched on error.

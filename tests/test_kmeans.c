@@ -375,8 +375,9 @@ static void test_choose_k(void **state)
     (void)state;
     const size_t n = 1500, d = 5;
     float *x = make_blobs(n, d, 4, 10.0, 0.4, 8, NULL);
-    static const char *const crits[] = {"silhouette", "calinski_harabasz", "davies_bouldin"};
-    for (size_t c = 0; c < 3; c++) {
+    static const char *const crits[] = {"silhouette", "calinski_harabasz", "davies_bouldin",
+                                        "gap"};
+    for (size_t c = 0; c < 4; c++) {
         vc_options *o = opts_new(2);
         assert_int_equal(vc_options_set(o, "kmeans.k_criterion", crits[c]), VC_OK);
         assert_int_equal(vc_options_set_int(o, "kmeans.n_init", 2), VC_OK);
@@ -393,6 +394,57 @@ static void test_choose_k(void **state)
     assert_non_null(strstr(vc_last_error(), "k_min"));
     assert_int_equal(vc_kmeans_choose_k(x, n, d, d, 5, 4, NULL, &best, NULL), VC_ERR_INVALID);
     assert_int_equal(best, 77);
+    free(x);
+}
+
+/* Three blobs of unit spread, two of them 5 apart and the third 20 away,
+ * offset along random directions (not along the axes: the gap rule's
+ * reference permutes each column, which keeps clusters that differ in one
+ * column only). The silhouette prefers to merge the close pair (k = 2);
+ * the gap rule finds all three, with the same choice and scores for any
+ * thread count, and stops at the number of distinct points when they are
+ * fewer than k_max. */
+static void test_choose_k_gap(void **state)
+{
+    (void)state;
+    const size_t n = 900, d = 8;
+    float *x = malloc(n * d * sizeof *x);
+    double dir[2][8], len[2] = {0, 0};
+    vci_rng rng;
+    vci_rng_seed(&rng, 1, 0);
+    for (size_t p = 0; p < d; p++)
+        for (int j = 0; j < 2; j++) {
+            dir[j][p] = vci_rng_normal(&rng);
+            len[j] += dir[j][p] * dir[j][p];
+        }
+    for (size_t i = 0; i < n; i++)
+        for (size_t p = 0; p < d; p++) {
+            double c = i % 3 == 1 ? 5 * dir[0][p] / sqrt(len[0])
+                       : i % 3 == 2 ? 20 * dir[1][p] / sqrt(len[1]) : 0;
+            x[i * d + p] = (float)(c + vci_rng_normal(&rng));
+        }
+    uint32_t best = 0;
+    vc_options *o = opts_new(2);
+    assert_int_equal(vc_kmeans_choose_k(x, n, d, d, 2, 6, o, &best, NULL), VC_OK);
+    assert_int_equal(best, 2); /* silhouette: the close pair is one cluster */
+    double sc[2][5];
+    for (int t = 0; t < 2; t++) {
+        assert_int_equal(vc_options_set(o, "kmeans.k_criterion", "gap"), VC_OK);
+        /* restarts keep k-means' local optima from widening the references' spread */
+        assert_int_equal(vc_options_set_int(o, "kmeans.n_init", 3), VC_OK);
+        assert_int_equal(vc_options_set_int(o, "threads", t ? 3 : 1), VC_OK);
+        assert_int_equal(vc_kmeans_choose_k(x, n, d, d, 2, 6, o, &best, sc[t]), VC_OK);
+        assert_int_equal(best, 3);
+        assert_true(sc[t][1] > sc[t][0]); /* the gap grows from 2 to 3 */
+    }
+    assert_memory_equal(sc[0], sc[1], sizeof sc[0]);
+    /* four distinct points, repeated: W reaches 0 at k = 4 */
+    for (size_t i = 0; i < n; i++)
+        for (size_t p = 0; p < d; p++)
+            x[i * d + p] = (float)((i % 4) * 10 + p);
+    assert_int_equal(vc_kmeans_choose_k(x, n, d, d, 2, 8, o, &best, NULL), VC_OK);
+    assert_int_equal(best, 4);
+    vc_options_free(o);
     free(x);
 }
 
@@ -835,6 +887,7 @@ int main(void)
         cmocka_unit_test(test_thread_determinism),
         cmocka_unit_test(test_planted_blobs),
         cmocka_unit_test(test_choose_k),
+        cmocka_unit_test(test_choose_k_gap),
         cmocka_unit_test(test_silhouette),
         cmocka_unit_test(test_db_ch),
         cmocka_unit_test(test_ari_nmi),

@@ -3,8 +3,10 @@
  * portrait, then, for each topic with at least community.min_members
  * engaged users, sub-communities of those users with the topic's columns
  * weighted up (community.topic_weight). k is fixed (community.k,
- * community.topic_k) or, when 0, chosen in [2, community.k_max] by the
- * best silhouette of k-means runs on a sample of community.sample users.
+ * community.topic_k) or, when 0, chosen in [2, community.k_max] (topics:
+ * community.topic_k_max) on a sample of community.sample users by
+ * community.k_criterion (global; default the gap statistic's rule) or
+ * community.topic_k_criterion (topics; default the best silhouette).
  * Every clustering keeps the best of community.n_init k-means restarts.
  *
  * Invariant: on error nothing is returned and everything is freed; the
@@ -35,9 +37,10 @@ static vc_status run_kmeans(const run_ctx *r, const float *x, size_t n,
                           centroids, labels, inertia, NULL);
 }
 
-/* The k in [2, kmax] with the best silhouette on a sample of x. */
+/* The k in [2, kmax] chosen on a sample of x by the gap statistic's rule
+ * (kmeans_choose.c) when gap is true, else by the best silhouette. */
 static vc_status choose_k(const run_ctx *r, const float *x, size_t n,
-                          uint32_t kmax, uint32_t *best_k)
+                          uint32_t kmax, bool gap, uint32_t *best_k)
 {
     const vc_communities *cm = r->cm;
     size_t sample = (size_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_SAMPLE);
@@ -55,8 +58,11 @@ static vc_status choose_k(const run_ctx *r, const float *x, size_t n,
     for (size_t i = 0; i < m && s == VC_OK; i++)
         memcpy(xs + i * cm->stride, x + (i * n / m) * cm->stride,
                cm->stride * sizeof *xs);
+    if (gap && s == VC_OK)
+        s = vci_gap_choose_k(xs, m, cm->ncols, cm->stride, 2, kmax, r->opts, r->pool, best_k,
+                             NULL);
     double best = -2;
-    for (uint32_t k = 2; k <= kmax && s == VC_OK; k++) {
+    for (uint32_t k = 2; k <= kmax && s == VC_OK && !gap; k++) {
         double inertia, sil = -1;
         s = run_kmeans(r, xs, m, k, cent, labels, &inertia);
         if (s == VC_OK)
@@ -153,10 +159,11 @@ static void nearest_labels(const vc_communities *cm, const vci_clustering *cl,
 }
 
 /* Cluster cl->users (rows already in cl->x) and append its communities:
- * k fixed (kfix), chosen in [2, kmax], or (init != NULL) kfix clusters
- * continued from init (k * ncols), keeping their order. */
+ * k fixed (kfix), chosen in [2, kmax] by the criterion named crit, or
+ * (init != NULL) kfix clusters continued from init (k * ncols), keeping
+ * their order. */
 static vc_status cluster_and_add(run_ctx *r, vci_clustering *cl, uint32_t kfix,
-                                 uint32_t kmax, const float *init)
+                                 uint32_t kmax, const char *crit, const float *init)
 {
     vc_communities *cm = r->cm;
     const vc_portraits *pt = cm->pt;
@@ -164,7 +171,7 @@ static vc_status cluster_and_add(run_ctx *r, vci_clustering *cl, uint32_t kfix,
         return VC_OK;
     uint32_t k = kfix;
     if (k == 0)
-        VCI_CHECK(choose_k(r, cl->x, cl->n, kmax, &k));
+        VCI_CHECK(choose_k(r, cl->x, cl->n, kmax, strcmp(crit, "gap") == 0, &k));
     if (!init)
         k = (uint32_t)VCI_MIN((size_t)k, cl->n);
     cl->k = k;
@@ -290,7 +297,7 @@ static vc_status global_segments(run_ctx *r)
     }
     if (s == VC_OK && (!r->warm || k > 0))
         s = cluster_and_add(r, &cl, k, (uint32_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_K_MAX),
-                            init);
+                            vci_opt_string(r->opts, VCI_OPT_COMMUNITY_K_CRITERION), init);
     r->cm->nglobal = r->cm->ncomm;
     vci_free(init);
     clustering_free(&cl, false);
@@ -381,7 +388,8 @@ static vc_status topic_communities(run_ctx *r, uint32_t topic, engaged *eng,
     }
     if (s == VC_OK)
         s = cluster_and_add(r, &cl, k,
-                            (uint32_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_TOPIC_K_MAX), init);
+                            (uint32_t)vci_opt_int(r->opts, VCI_OPT_COMMUNITY_TOPIC_K_MAX),
+                            vci_opt_string(r->opts, VCI_OPT_COMMUNITY_TOPIC_K_CRITERION), init);
     vci_free(init);
     clustering_free(&cl, true);
     return s;

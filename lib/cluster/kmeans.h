@@ -55,4 +55,21 @@ vc_status vci_calinski_harabasz(const float *x, size_t n, size_t d,
                                 size_t stride, const uint32_t *labels,
                                 uint32_t k, double *out);
 
+/** Reference data sets of the gap statistic, and the standard errors by
+ *  which a step from k to k + 1 clusters must beat them. */
+#define VCI_GAP_REFS 5
+#define VCI_GAP_Z 2.0
+
+/** The gap statistic's k in [k_min, k_max] (2 <= k_min <= k_max < n):
+ *  the first k whose step to k + 1 lowers log inertia by no more than
+ *  VCI_GAP_Z standard errors beyond what it does on the data with each
+ *  column permuted on its own (kmeans_choose.c), or the first k that fits
+ *  the data perfectly (fewer distinct rows than k_max). k-means runs with
+ *  opts (n_init included) on the data and on each reference. gap: the
+ *  k_max - k_min + 1 values mean log W_ref - log W (+inf at a perfect
+ *  fit, NAN beyond it), or NULL. */
+vc_status vci_gap_choose_k(const float *x, size_t n, size_t d, size_t stride,
+                           uint32_t k_min, uint32_t k_max, const vc_options *opts,
+                           vci_pool *pool, uint32_t *best_k, double *gap);
+
 #endif /* VCOMM_KMEANS_H */

@@ -67,8 +67,8 @@ VCI_OPTION(KMEANS_BATCH_SIZE, "kmeans.batch_size", INT, "4096", 16, 1000000000, 
 VCI_OPTION(KMEANS_INIT_TRIALS, "kmeans.init_trials", INT, "0", 0, 1000, NULL,
            "k-means++ candidates per step; 0 = 2 + ln k as scikit-learn")
 VCI_OPTION(KMEANS_K_CRITERION, "kmeans.k_criterion", STRING, "silhouette", 0, 0,
-           "silhouette|calinski_harabasz|davies_bouldin",
-           "score that vc_kmeans_choose_k maximises (Davies-Bouldin: minimises)")
+           "silhouette|calinski_harabasz|davies_bouldin|gap",
+           "score that vc_kmeans_choose_k maximises (Davies-Bouldin: minimises; gap: the gap statistic's sequential rule)")
 VCI_OPTION(KMEANS_SILHOUETTE_SAMPLE, "kmeans.silhouette_sample", INT, "10000", 2, 1000000000, NULL,
            "silhouette is exact up to this many points, else computed on a seeded sample of this size")
 
@@ -96,11 +96,11 @@ VCI_OPTION(PORTRAIT_WEIGHT_CATEGORY, "portrait.weight.category", FLOAT, "3", 0, 
 
 /* communities (lib/cluster) */
 VCI_OPTION(COMMUNITY_K, "community.k", INT, "0", 0, 100000, NULL,
-           "global segments; 0 = choose in [2, community.k_max] by silhouette")
+           "global segments; 0 = choose in [2, community.k_max] by community.k_criterion")
 VCI_OPTION(COMMUNITY_K_MAX, "community.k_max", INT, "10", 2, 100000, NULL,
            "largest k tried when community.k is 0")
 VCI_OPTION(COMMUNITY_TOPIC_K, "community.topic_k", INT, "0", 0, 100000, NULL,
-           "sub-communities per topic; 0 = choose in [2, community.topic_k_max] by silhouette")
+           "sub-communities per topic; 0 = choose in [2, community.topic_k_max] by community.topic_k_criterion")
 VCI_OPTION(COMMUNITY_TOPIC_K_MAX, "community.topic_k_max", INT, "6", 2, 100000, NULL,
            "largest k tried per topic when community.topic_k is 0")
 VCI_OPTION(COMMUNITY_MIN_MEMBERS, "community.min_members", INT, "30", 1, 1000000000, NULL,
@@ -124,6 +124,13 @@ VCI_OPTION(DRIFT_SPLIT, "drift.split", FLOAT, "0.25", 0.01, 0.5, NULL,
            "moved to one other community while at least this share stayed")
 VCI_OPTION(COMMUNITY_SAMPLE, "community.sample", INT, "20000", 100, 1000000000, NULL,
            "users sampled when choosing k")
+VCI_OPTION(COMMUNITY_K_CRITERION, "community.k_criterion", STRING, "gap", 0, 0, "gap|silhouette",
+           "how community.k = 0 chooses the number of global segments: the gap statistic "
+           "(add segments while each adds significantly more structure than it does on the "
+           "data with its columns permuted) or the best silhouette")
+VCI_OPTION(COMMUNITY_TOPIC_K_CRITERION, "community.topic_k_criterion", STRING, "silhouette", 0, 0,
+           "gap|silhouette",
+           "how community.topic_k = 0 chooses the sub-communities of a topic (as community.k_criterion)")
 
 /* recommendation and targeting (lib/recommend) */
 VCI_OPTION(RECOMMEND_NEIGHBOUR_WEIGHT, "recommend.neighbour_weight", FLOAT, "0.8", 0, 1, NULL,
