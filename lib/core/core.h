@@ -77,6 +77,10 @@ char *vci_strndup(const char *s, size_t n);
 /** 64-byte (VCI_ALIGN) aligned block, zeroed; free with vci_aligned_free. */
 #define VCI_ALIGN 64
 void *vci_aligned_calloc(size_t count, size_t size);
+/** Resize an aligned block of old_count elements of size bytes to count:
+ *  the first min(old_count, count) kept, the rest zeroed (NULL ptr: a new
+ *  zeroed block). On failure NULL, and ptr stays valid and unchanged. */
+void *vci_aligned_resize(void *ptr, size_t old_count, size_t count, size_t size);
 void vci_aligned_free(void *ptr);
 /** Hint that a large block will be used densely (huge pages); advisory.
  *  vci_malloc and vci_realloc call it for blocks of 8 MB and more. */
