@@ -40,13 +40,14 @@ typedef struct pop_stats {
 } pop_stats;
 
 typedef struct fill_ctx {
-    vc_portraits *pt;
+    const vc_portraits *pt;
     pop_stats pop;
     double half_life;     /* seconds, 0 = none */
     double shrinkage;
     double *scratch;      /* [workers * 3 * ntopics] */
     const uint32_t *users; /* the users to fill, NULL = every user */
     size_t nusers;
+    float *rows;          /* row i: the i-th user filled */
 } fill_ctx;
 
 static vc_status add_group(vc_portraits *pt, const char *group,
@@ -149,7 +150,7 @@ static vc_status population(const vc_portraits *pt, pop_stats *pop)
     return VC_OK;
 }
 
-static void fill_user(const fill_ctx *c, uint32_t u, double *share,
+static void fill_user(const fill_ctx *c, uint32_t u, float *row, double *share,
                       double *dev, double *wsum)
 {
     const vc_portraits *pt = c->pt;
@@ -157,7 +158,6 @@ static void fill_user(const fill_ctx *c, uint32_t u, double *share,
     const vci_column_map *m = &pt->map;
     const vci_topics *tp = &pt->topics;
     uint32_t nt = tp->ntopics;
-    float *row = pt->raw + (size_t)u * pt->ncols;
     uint64_t b = ds->user_start[u], e = ds->user_start[u + 1];
     double span = (double)(ds->time_last - ds->time_base);
 
@@ -250,16 +250,16 @@ static vc_status fill_task(void *ctx, size_t task, unsigned worker)
     double *share = c->scratch + (size_t)worker * 3 * (nt + 1);
     size_t end = VCI_MIN((task + 1) * USERS_PER_TASK, c->nusers);
     for (size_t i = task * USERS_PER_TASK; i < end; i++)
-        fill_user(c, c->users ? c->users[i] : (uint32_t)i, share, share + nt + 1,
-                  share + 2 * (nt + 1));
+        fill_user(c, c->users ? c->users[i] : (uint32_t)i,
+                  c->rows + i * c->pt->ncols, share, share + nt + 1, share + 2 * (nt + 1));
     return VC_OK;
 }
 
-vc_status vci_behaviour_fill(vc_portraits *pt, const vc_options *opts,
+vc_status vci_behaviour_fill(const vc_portraits *pt, const vc_options *opts,
                              vci_pool *pool, const vci_progress *progress,
-                             const uint32_t *users, size_t nusers)
+                             const uint32_t *users, size_t nusers, float *rows)
 {
-    fill_ctx c = {pt, {0, NULL}, 0, 0, NULL, users, users ? nusers : pt->nusers};
+    fill_ctx c = {pt, {0, NULL}, 0, 0, NULL, users, users ? nusers : pt->nusers, rows};
     c.half_life = vci_opt_float(opts, VCI_OPT_PORTRAIT_HALF_LIFE_DAYS) * DAY;
     c.shrinkage = vci_opt_float(opts, VCI_OPT_PORTRAIT_SHRINKAGE);
     VCI_CHECK(population(pt, &c.pop));

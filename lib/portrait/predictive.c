@@ -12,6 +12,10 @@
  *                              time between events (the population median
  *                              for users with fewer than two events)
  *   return/propensity_7d       (1 - churn) * (1 - exp(-7 days / gap))
+ * Fitting (the factorisation, the median gap: what reads every user and
+ * can fail) is apart from applying the fit to a row (cannot fail), so an
+ * update can fit on the rows it is about to commit and apply while it
+ * commits (update.c).
  * Invariant: runs after the behaviour layer has filled its columns.
  */
 #include <math.h>
@@ -33,35 +37,45 @@ vc_status vci_predictive_plan(vc_portraits *pt)
                           &m->propensity);
 }
 
-/* Fill affinity = mean + P P^T (share - mean), P the leading eigenvectors. */
-static vc_status affinity(vc_portraits *pt, size_t rank)
+void vci_predictive_fit_free(vci_predictive_fit *f)
+{
+    vci_free(f->mean);
+    vci_free(f->basis);
+    f->mean = f->basis = NULL;
+}
+
+/* The affinity factorisation: mean share and the rank leading eigenvectors
+ * of the shares' covariance over every row of the view. */
+static vc_status fit_affinity(vci_predictive_fit *f, const vc_portraits *pt,
+                              const vci_rows *rows, size_t rank)
 {
     const vci_column_map *m = &pt->map;
-    size_t nt = pt->topics.ntopics, n = pt->nusers;
-    if (nt == 0)
+    size_t nt = pt->topics.ntopics, n = rows->nusers;
+    f->rank = 0;
+    if (nt == 0 || nt > MAX_EIGEN_TOPICS || rank >= nt) /* nothing to factorise */
         return VC_OK;
-    if (nt > MAX_EIGEN_TOPICS || rank >= nt) { /* nothing to factorise */
-        for (size_t u = 0; u < n; u++)
-            memcpy(pt->raw + u * pt->ncols + m->affinity,
-                   pt->raw + u * pt->ncols + m->share, nt * sizeof(float));
-        return VC_OK;
-    }
-    double *mean = vci_calloc(nt, sizeof *mean);
+    f->mean = vci_calloc(nt, sizeof *f->mean);
+    f->basis = vci_calloc(rank * nt, sizeof *f->basis);
     double *cov = vci_calloc(nt * nt, sizeof *cov);
     double *vec = vci_calloc(nt * nt, sizeof *vec);
     double *val = vci_calloc(nt, sizeof *val);
     size_t *order = vci_calloc(nt, sizeof *order);
     double *diff = vci_calloc(nt, sizeof *diff);
     vc_status s = VC_ERR_NOMEM;
-    if (!mean || !cov || !vec || !val || !order || !diff)
+    if (!f->mean || !f->basis || !cov || !vec || !val || !order || !diff)
         goto done;
-    for (size_t u = 0; u < n; u++)
+    double *mean = f->mean;
+    size_t next = 0;
+    for (uint32_t u = 0; u < n; u++) {
+        const float *sh = vci_rows_next(rows, u, &next) + m->share;
         for (size_t k = 0; k < nt; k++)
-            mean[k] += pt->raw[u * pt->ncols + m->share + k];
+            mean[k] += sh[k];
+    }
     for (size_t k = 0; k < nt; k++)
         mean[k] /= (double)VCI_MAX(n, 1);
-    for (size_t u = 0; u < n; u++) {
-        const float *sh = pt->raw + u * pt->ncols + m->share;
+    next = 0;
+    for (uint32_t u = 0; u < n; u++) {
+        const float *sh = vci_rows_next(rows, u, &next) + m->share;
         for (size_t k = 0; k < nt; k++)
             diff[k] = sh[k] - mean[k];
         for (size_t i = 0; i < nt; i++)
@@ -82,25 +96,12 @@ static vc_status affinity(vc_portraits *pt, size_t rank)
                 order[i] = order[j];
                 order[j] = t;
             }
-    for (size_t u = 0; u < n; u++) {
-        const float *sh = pt->raw + u * pt->ncols + m->share;
-        float *af = pt->raw + u * pt->ncols + m->affinity;
+    for (size_t r = 0; r < rank; r++)
         for (size_t k = 0; k < nt; k++)
-            diff[k] = mean[k];
-        for (size_t r = 0; r < rank; r++) {
-            const size_t col = order[r];
-            double proj = 0;
-            for (size_t k = 0; k < nt; k++)
-                proj += (sh[k] - mean[k]) * vec[k * nt + col];
-            for (size_t k = 0; k < nt; k++)
-                diff[k] += proj * vec[k * nt + col];
-        }
-        for (size_t k = 0; k < nt; k++)
-            af[k] = (float)VCI_MAX(diff[k], 0.0);
-    }
+            f->basis[r * nt + k] = vec[k * nt + order[r]];
+    f->rank = rank;
     s = VC_OK;
 done:
-    vci_free(mean);
     vci_free(cov);
     vci_free(vec);
     vci_free(val);
@@ -115,47 +116,96 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Mean gap between events of user u in days, or 0 when undefined. */
-static double user_gap(const vc_portraits *pt, uint32_t u)
+/* Mean gap between events of user u in days (row: u's raw row), or 0 when
+ * undefined. */
+static double user_gap(const vc_portraits *pt, uint32_t u, const float *row)
 {
     uint64_t n = pt->ds->user_start[u + 1] - pt->ds->user_start[u];
     if (n < 2)
         return 0;
-    return (double)pt->raw[(size_t)u * pt->ncols + pt->map.tenure] / (double)(n - 1);
+    return (double)row[pt->map.tenure] / (double)(n - 1);
 }
 
-static vc_status churn(vc_portraits *pt)
+/* The population's median gap, for users with fewer than two events. */
+static vc_status fit_churn(vci_predictive_fit *f, const vc_portraits *pt,
+                           const vci_rows *rows)
 {
-    double *gaps = vci_calloc(pt->nusers ? pt->nusers : 1, sizeof *gaps);
+    double *gaps = vci_calloc(rows->nusers ? rows->nusers : 1, sizeof *gaps);
     if (!gaps)
         return VC_ERR_NOMEM;
-    size_t ng = 0;
-    for (uint32_t u = 0; u < pt->nusers; u++) {
-        double g = user_gap(pt, u);
+    size_t ng = 0, next = 0;
+    for (uint32_t u = 0; u < rows->nusers; u++) {
+        double g = user_gap(pt, u, vci_rows_next(rows, u, &next));
         if (g > 0)
             gaps[ng++] = g;
     }
     qsort(gaps, ng, sizeof *gaps, cmp_double);
     double median = ng ? gaps[ng / 2] : 30.0;
     vci_free(gaps);
-    if (median <= 0)
-        median = 30.0;
-    for (uint32_t u = 0; u < pt->nusers; u++) {
-        float *row = pt->raw + (size_t)u * pt->ncols;
-        double g = user_gap(pt, u);
-        if (g <= 0)
-            g = median;
-        double risk = 1 - exp(-row[pt->map.recency] / g);
-        row[pt->map.churn] = (float)risk;
-        row[pt->map.propensity] = (float)((1 - risk) * (1 - exp(-7.0 / g)));
-    }
+    f->median_gap = median > 0 ? median : 30.0;
     return VC_OK;
 }
 
-vc_status vci_predictive_fill(vc_portraits *pt, const vc_options *opts,
-                              vci_pool *pool)
+vc_status vci_predictive_fit_on(vci_predictive_fit *f, const vc_portraits *pt,
+                                const vci_rows *rows, const vc_options *opts)
 {
-    (void)pool;
-    VCI_CHECK(affinity(pt, (size_t)vci_opt_int(opts, VCI_OPT_PORTRAIT_RANK)));
-    return churn(pt);
+    memset(f, 0, sizeof *f);
+    vc_status s = fit_affinity(f, pt, rows, (size_t)vci_opt_int(opts, VCI_OPT_PORTRAIT_RANK));
+    if (s == VC_OK)
+        s = fit_churn(f, pt, rows);
+    if (s != VC_OK)
+        vci_predictive_fit_free(f);
+    return s;
+}
+
+/* affinity = mean + P P^T (share - mean), P the leading eigenvectors, or
+ * the share itself when there is no factorisation. */
+static void apply_affinity(const vc_portraits *pt, const vci_predictive_fit *f,
+                           float *row)
+{
+    const vci_column_map *m = &pt->map;
+    size_t nt = pt->topics.ntopics;
+    const float *sh = row + m->share;
+    float *af = row + m->affinity;
+    if (f->rank == 0) {
+        memcpy(af, sh, nt * sizeof *af);
+        return;
+    }
+    double acc[MAX_EIGEN_TOPICS];
+    const double *mean = f->mean;
+    for (size_t k = 0; k < nt; k++)
+        acc[k] = mean[k];
+    for (size_t r = 0; r < f->rank; r++) {
+        const double *p = f->basis + r * nt;
+        double proj = 0;
+        for (size_t k = 0; k < nt; k++)
+            proj += (sh[k] - mean[k]) * p[k];
+        for (size_t k = 0; k < nt; k++)
+            acc[k] += proj * p[k];
+    }
+    for (size_t k = 0; k < nt; k++)
+        af[k] = (float)VCI_MAX(acc[k], 0.0);
+}
+
+void vci_predictive_apply(const vc_portraits *pt, const vci_predictive_fit *f,
+                          uint32_t u, float *row)
+{
+    apply_affinity(pt, f, row);
+    double g = user_gap(pt, u, row);
+    if (g <= 0)
+        g = f->median_gap;
+    double risk = 1 - exp(-row[pt->map.recency] / g);
+    row[pt->map.churn] = (float)risk;
+    row[pt->map.propensity] = (float)((1 - risk) * (1 - exp(-7.0 / g)));
+}
+
+vc_status vci_predictive_fill(vc_portraits *pt, const vc_options *opts)
+{
+    vci_rows rows = vci_rows_of(pt);
+    vci_predictive_fit f;
+    VCI_CHECK(vci_predictive_fit_on(&f, pt, &rows, opts));
+    for (uint32_t u = 0; u < pt->nusers; u++)
+        vci_predictive_apply(pt, &f, u, pt->raw + (size_t)u * pt->ncols);
+    vci_predictive_fit_free(&f);
+    return VC_OK;
 }

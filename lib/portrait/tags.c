@@ -17,6 +17,11 @@
  *   "at risk"          >= 3 events and churn risk >= 0.8; weight = risk
  *   "focused" / "eclectic"   active, topic entropy <= 0.35 / >= 0.85
  * A user's tags are sorted by weight, heaviest first (ties by tag id).
+ *
+ * Every allocation is made first (vci_tags_prepare: the tag index sized for
+ * the most tags a user can get, the quantile scratch), so that deriving
+ * the tags from raw and installing them (vci_tags_fill) cannot fail: an
+ * update prepares before it commits its rows in place and fills after.
  */
 #include <math.h>
 #include <stdio.h>
@@ -38,13 +43,10 @@ static int cmp_float(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The q-quantile of column col over users passing keep (>0 values). */
-static vc_status quantile(const vc_portraits *pt, uint32_t col, double q,
-                          float *out)
+/* The q-quantile of column col over the users with a value > 0 (v: room
+ * for every user's value). */
+static float quantile(const vc_portraits *pt, uint32_t col, double q, float *v)
 {
-    float *v = vci_calloc(pt->nusers ? pt->nusers : 1, sizeof *v);
-    if (!v)
-        return VC_ERR_NOMEM;
     size_t n = 0;
     for (uint32_t u = 0; u < pt->nusers; u++) {
         float x = pt->raw[(size_t)u * pt->ncols + col];
@@ -52,12 +54,12 @@ static vc_status quantile(const vc_portraits *pt, uint32_t col, double q,
             v[n++] = x;
     }
     qsort(v, n, sizeof *v, cmp_float);
-    *out = n ? v[(size_t)fmin((double)n - 1, floor(q * (double)n))] : INFINITY;
-    vci_free(v);
-    return VC_OK;
+    return n ? v[(size_t)fmin((double)n - 1, floor(q * (double)n))] : INFINITY;
 }
 
-typedef struct tag_pick { uint32_t id; float w; } tag_pick;
+typedef vci_tag_pick tag_pick;
+
+#define MAX_LOVERS 3
 
 static int by_weight(const void *a, const void *b)
 {
@@ -67,20 +69,20 @@ static int by_weight(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
-static vc_status register_names(vc_portraits *pt)
+static vc_status register_names(vci_tag_build *tb, const vc_portraits *pt)
 {
     uint32_t nt = pt->topics.ntopics;
-    pt->ntags = nt + T_FIXED;
-    pt->tag_name = vci_calloc(pt->ntags, sizeof *pt->tag_name);
-    if (!pt->tag_name)
+    tb->ntags = nt + T_FIXED;
+    tb->name = vci_calloc(tb->ntags, sizeof *tb->name);
+    if (!tb->name)
         return VC_ERR_NOMEM;
     char buf[300];
-    for (uint32_t k = 0; k < pt->ntags; k++) {
+    for (uint32_t k = 0; k < tb->ntags; k++) {
         if (k < nt)
             snprintf(buf, sizeof buf, "%.280s lover", vci_topic_name(&pt->topics, k));
         else
             snprintf(buf, sizeof buf, "%s", fixed_names[k - nt]);
-        VCI_CHECK(vci_strpool_add(&pt->tag_names, buf, strlen(buf), &pt->tag_name[k]));
+        VCI_CHECK(vci_strpool_add(&tb->names, buf, strlen(buf), &tb->name[k]));
     }
     return VC_OK;
 }
@@ -104,17 +106,17 @@ static size_t user_tags(const vc_portraits *pt, const thresholds *th,
         return 0;
     bool active = nev >= 5;
     if (active) {
-        tag_pick lovers[3];
+        tag_pick lovers[MAX_LOVERS];
         size_t nl = 0;
         for (uint32_t k = 0; k < nt; k++) {
             float s = row[m->share + k];
             if (s < 0.2f || s < 1.5 * th->pop_share[k])
                 continue;
             tag_pick p = {k, s};
-            if (nl < 3) {
+            if (nl < MAX_LOVERS) {
                 lovers[nl++] = p;
-            } else if (by_weight(&p, &lovers[2]) < 0) {
-                lovers[2] = p;
+            } else if (by_weight(&p, &lovers[MAX_LOVERS - 1]) < 0) {
+                lovers[MAX_LOVERS - 1] = p;
             }
             qsort(lovers, nl, sizeof *lovers, by_weight);
         }
@@ -155,45 +157,111 @@ static size_t user_tags(const vc_portraits *pt, const thresholds *th,
     return n;
 }
 
-vc_status vci_tags_build(vc_portraits *pt)
+/* The most tags one user can get: its lovers, and each fixed tag once. */
+static size_t most_per_user(const vc_portraits *pt)
+{
+    return VCI_MIN((size_t)pt->topics.ntopics, (size_t)MAX_LOVERS) + T_FIXED;
+}
+
+void vci_tags_discard(vci_tag_build *tb)
+{
+    vci_strpool_free(&tb->names);
+    vci_free(tb->name);
+    vci_free(tb->start);
+    vci_free(tb->id);
+    vci_free(tb->weight);
+    vci_free(tb->values);
+    vci_free(tb->pop_share);
+    vci_free(tb->picks);
+    memset(tb, 0, sizeof *tb);
+    vci_strpool_init(&tb->names);
+}
+
+vc_status vci_tags_prepare(vci_tag_build *tb, const vc_portraits *pt, uint32_t nusers)
+{
+    memset(tb, 0, sizeof *tb);
+    vci_strpool_init(&tb->names);
+    tb->nusers = nusers;
+    size_t nt = pt->topics.ntopics, cap;
+    if (!vci_mul_ok((size_t)nusers, most_per_user(pt), &cap) || cap > UINT32_MAX)
+        return vci_error(VC_ERR_NOMEM, "too many users for the tag index");
+    vc_status s = register_names(tb, pt);
+    if (s == VC_OK) {
+        /* ids and weights are written only as far as tags are found: the
+         * rest of the bound is never touched, and given back by fill */
+        tb->start = vci_calloc((size_t)nusers + 1, sizeof *tb->start);
+        tb->id = vci_malloc(VCI_MAX(cap, 1) * sizeof *tb->id);
+        tb->weight = vci_malloc(VCI_MAX(cap, 1) * sizeof *tb->weight);
+        tb->values = vci_malloc(VCI_MAX((size_t)nusers, 1) * sizeof *tb->values);
+        tb->pop_share = vci_calloc(nt + 1, sizeof *tb->pop_share);
+        tb->picks = vci_calloc(nt + T_FIXED + 4, sizeof *tb->picks);
+        if (!tb->start || !tb->id || !tb->weight || !tb->values || !tb->pop_share ||
+            !tb->picks)
+            s = VC_ERR_NOMEM;
+    }
+    if (s != VC_OK)
+        vci_tags_discard(tb);
+    return s;
+}
+
+/* Hand back the part of the ids' and weights' bound that fill did not use;
+ * a block that cannot shrink is kept as it is. */
+static void shrink(void **block, size_t bytes)
+{
+    void *p = vci_realloc(*block, VCI_MAX(bytes, 1));
+    if (p)
+        *block = p;
+    else
+        vci_clear_error(); /* not an error: the block stays valid */
+}
+
+void vci_tags_fill(vci_tag_build *tb, vc_portraits *pt)
 {
     const vci_column_map *m = &pt->map;
     uint32_t nt = pt->topics.ntopics;
     thresholds th = {0};
-    VCI_CHECK(register_names(pt));
-    VCI_CHECK(quantile(pt, m->events, 0.9, &th.heavy));
-    VCI_CHECK(quantile(pt, m->events, 0.1, &th.light));
-    th.spender = INFINITY;
-    if (m->monetary != UINT32_MAX)
-        VCI_CHECK(quantile(pt, m->monetary, 0.9, &th.spender));
+    th.heavy = quantile(pt, m->events, 0.9, tb->values);
+    th.light = quantile(pt, m->events, 0.1, tb->values);
+    th.spender = m->monetary != UINT32_MAX ? quantile(pt, m->monetary, 0.9, tb->values)
+                                           : INFINITY;
     th.rating_mean = m->rating_mean != UINT32_MAX ? pt->col_mean[m->rating_mean] : 0;
-    th.pop_share = vci_calloc(nt + 1, sizeof *th.pop_share);
-    pt->tag_start = vci_calloc((size_t)pt->nusers + 1, sizeof *pt->tag_start);
-    tag_pick *buf = vci_calloc(nt + T_FIXED + 4, sizeof *buf);
-    size_t cap = 0, wcap = 0, len = 0;
-    vc_status s = th.pop_share && pt->tag_start && buf ? VC_OK : VC_ERR_NOMEM;
-    for (uint32_t k = 0; k < nt && s == VC_OK; k++)
-        th.pop_share[k] = pt->col_mean[m->share + k];
-    for (uint32_t u = 0; u < pt->nusers && s == VC_OK; u++) {
-        size_t n = user_tags(pt, &th, u, buf);
-        size_t need = len + n;
-        s = vci_reserve((void **)&pt->tag_id, &cap, need, sizeof *pt->tag_id);
-        if (s == VC_OK && cap != wcap) { /* keep weights as long as ids */
-            float *w = vci_array_realloc(pt->tag_weight, cap, sizeof *w);
-            if (!w)
-                s = VC_ERR_NOMEM;
-            else {
-                pt->tag_weight = w;
-                wcap = cap;
-            }
+    for (uint32_t k = 0; k < nt; k++)
+        tb->pop_share[k] = pt->col_mean[m->share + k];
+    th.pop_share = tb->pop_share;
+    size_t len = 0;
+    for (uint32_t u = 0; u < pt->nusers; u++) {
+        size_t n = user_tags(pt, &th, u, tb->picks);
+        for (size_t i = 0; i < n; i++) {
+            tb->id[len] = tb->picks[i].id;
+            tb->weight[len++] = tb->picks[i].w;
         }
-        for (size_t i = 0; i < n && s == VC_OK; i++) {
-            pt->tag_id[len] = buf[i].id;
-            pt->tag_weight[len++] = buf[i].w;
-        }
-        pt->tag_start[u + 1] = (uint32_t)len;
+        tb->start[u + 1] = (uint32_t)len;
     }
-    vci_free(buf);
-    vci_free(th.pop_share);
-    return s;
+    shrink((void **)&tb->id, len * sizeof *tb->id);
+    shrink((void **)&tb->weight, len * sizeof *tb->weight);
+    /* swap: pt takes the new tags, tb the old ones to free */
+    vci_strpool names = pt->tag_names;
+    size_t *name = pt->tag_name;
+    uint32_t *start = pt->tag_start, *id = pt->tag_id;
+    float *weight = pt->tag_weight;
+    pt->tag_names = tb->names;
+    pt->tag_name = tb->name;
+    pt->ntags = tb->ntags;
+    pt->tag_start = tb->start;
+    pt->tag_id = tb->id;
+    pt->tag_weight = tb->weight;
+    tb->names = names;
+    tb->name = name;
+    tb->start = start;
+    tb->id = id;
+    tb->weight = weight;
+    vci_tags_discard(tb);
+}
+
+vc_status vci_tags_build(vc_portraits *pt)
+{
+    vci_tag_build tb;
+    VCI_CHECK(vci_tags_prepare(&tb, pt, pt->nusers));
+    vci_tags_fill(&tb, pt);
+    return VC_OK;
 }
