@@ -142,6 +142,12 @@ void vci_rng_shuffle_u32(vci_rng *rng, uint32_t *v, size_t n);
 /** splitmix64 step: a good 64-bit mixer for seeds and hashes. */
 uint64_t vci_splitmix64(uint64_t *state);
 
+/* ---- selection (select.c) ------------------------------------------------ */
+
+/** The k-th smallest (0-based, k < n) of v[0..n), no NaN among them: the
+ *  value v[k] would hold once sorted. Reorders v. */
+double vci_select(double *v, size_t n, size_t k);
+
 /* ---- hashing (hash.c) ---------------------------------------------------- */
 
 /** 64-bit hash of n bytes; stable across runs and platforms of one

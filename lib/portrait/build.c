@@ -113,16 +113,20 @@ static vc_status build(vc_portraits *pt, const vc_options *opts)
         s = vci_pool_for_options(&pool, opts);
     if (s == VC_OK)
         s = vci_fact_fill(pt, fact, pool);
+    vci_behaviour_pop pop = {0, NULL};
     if (s == VC_OK)
-        s = vci_behaviour_fill(pt, opts, pool, &prog, NULL, 0, pt->raw);
+        s = vci_behaviour_population(pt, &pop);
     if (s == VC_OK)
-        s = vci_predictive_fill(pt, opts);
+        s = vci_behaviour_fill(pt, opts, pool, &prog, &pop, NULL, 0, pt->raw);
+    vci_behaviour_pop_free(&pop);
+    if (s == VC_OK)
+        s = vci_predictive_fill(pt, opts, pool);
     if (s == VC_OK)
         s = vci_portrait_column_stats(pt);
     if (s == VC_OK)
         vci_portrait_standardise(pt, opts);
     if (s == VC_OK)
-        s = vci_tags_build(pt);
+        s = vci_tags_build(pt, pool);
     vci_pool_free(pool);
     vci_fact_free(fact);
     return s;

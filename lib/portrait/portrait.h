@@ -147,11 +147,22 @@ vc_status vci_fact_fill_users(const vc_portraits *pt, const uint32_t *users, siz
 void vci_fact_free(void *state);
 
 vc_status vci_behaviour_plan(vc_portraits *pt, const vc_options *opts);
+/* The population statistics behind the behaviour layer's rating columns:
+ * the mean rating and, per topic, the mean deviation of ratings from their
+ * user's own mean (explicit data; zeros otherwise). */
+typedef struct vci_behaviour_pop {
+    double rating_mean;
+    double *topic_dev;   /* [ntopics] */
+} vci_behaviour_pop;
+
+vc_status vci_behaviour_population(const vc_portraits *pt, vci_behaviour_pop *pop);
+void vci_behaviour_pop_free(vci_behaviour_pop *pop);
 /** Fill the behaviour columns of users[0..n) (every user when users is
  *  NULL) into rows (row i: the i-th user, ncols floats, zero beforehand). */
 vc_status vci_behaviour_fill(const vc_portraits *pt, const vc_options *opts,
                              vci_pool *pool, const vci_progress *progress,
-                             const uint32_t *users, size_t n, float *rows);
+                             const vci_behaviour_pop *pop, const uint32_t *users,
+                             size_t n, float *rows);
 
 /* The raw rows of users [0, nusers) as a computation sees them: user
  * users[i] (users increasing, n of them) has the row side + i * ncols,
@@ -169,7 +180,8 @@ typedef struct vci_rows {
 typedef struct vci_predictive_fit {
     size_t rank;        /* 0: affinity is the share itself */
     double *mean;       /* [ntopics] mean share */
-    double *basis;      /* [rank * ntopics] leading eigenvectors of the shares */
+    double *by_topic;   /* [ntopics * rank] the leading eigenvectors of the */
+    double *by_rank;    /* [rank * ntopics] shares' covariance, both ways */
     double median_gap;  /* days, for users with fewer than two events */
 } vci_predictive_fit;
 
@@ -177,14 +189,15 @@ vc_status vci_predictive_plan(vc_portraits *pt);
 /** Fit the affinity factorisation and the median gap on rows (their
  *  fact and behaviour columns). */
 vc_status vci_predictive_fit_on(vci_predictive_fit *f, const vc_portraits *pt,
-                                const vci_rows *rows, const vc_options *opts);
+                                const vci_rows *rows, const vc_options *opts,
+                                vci_pool *pool);
 /** The predictive columns of user u's raw row from its behaviour columns;
  *  cannot fail. */
 void vci_predictive_apply(const vc_portraits *pt, const vci_predictive_fit *f,
                           uint32_t u, float *row);
 void vci_predictive_fit_free(vci_predictive_fit *f);
 /** Fit on pt's rows and apply to every row. */
-vc_status vci_predictive_fill(vc_portraits *pt, const vc_options *opts);
+vc_status vci_predictive_fill(vc_portraits *pt, const vc_options *opts, vci_pool *pool);
 
 /** Column means and standard deviations of raw (build.c). */
 vc_status vci_portrait_column_stats(vc_portraits *pt);
@@ -198,29 +211,42 @@ void vci_portrait_standardise_cols(vc_portraits *pt, double zmax, uint32_t u,
 /** Free the per-user arrays (raw, feat, row versions, tags) (build.c). */
 void vci_portrait_free_rows(vc_portraits *pt);
 
-/* Tags being derived (tags.c): vci_tags_prepare makes every allocation
- * (sized for nusers users and the most tags a user can get), so that
- * vci_tags_fill, which derives every user's tags from pt->raw and installs
- * them in pt, cannot fail. An update prepares before it commits its rows
- * and fills after. */
-typedef struct vci_tag_pick { uint32_t id; float w; } vci_tag_pick;
+/* Tags being derived (tags.c), in three steps so that an update can
+ * derive them while it commits its rows in place:
+ *  - vci_tags_prepare makes every allocation (the tag index sized for the
+ *    most tags a user can get) and the thresholds (population quantiles
+ *    of the rows, on columns an update's commit leaves as they are);
+ *  - vci_tags_fill_block derives the tags of users [block * VCI_TAG_BLOCK,
+ *    (block + 1) * VCI_TAG_BLOCK) from pt->raw into the block's part of
+ *    the index; blocks are independent, so they may run in parallel;
+ *  - vci_tags_install packs the blocks and installs the tags in pt (its
+ *    old tags freed; tb left empty).
+ * Fill and install cannot fail. */
+#define VCI_TAG_BLOCK 4096
 typedef struct vci_tag_build {
     uint32_t nusers, ntags;
+    size_t per_user;       /* the most tags a user can get */
     vci_strpool names;
     size_t *name;          /* [ntags] */
-    uint32_t *start, *id;  /* [nusers + 1], [bound] */
-    float *weight;         /* [bound] */
-    float *values;         /* [nusers] quantile scratch */
-    double *pop_share;     /* [ntopics + 1] */
-    vci_tag_pick *picks;   /* one user's tags */
+    uint32_t *start;       /* [nusers + 1] */
+    uint32_t *id;          /* [nusers * per_user] */
+    float *weight;         /* [nusers * per_user] */
+    float heavy, light, spender;  /* event and spending quantiles */
+    double rating_mean;
+    double *pop_share;     /* [ntopics + 1] mean share per topic */
 } vci_tag_build;
 
-vc_status vci_tags_prepare(vci_tag_build *tb, const vc_portraits *pt, uint32_t nusers);
-/** pt->nusers must be tb->nusers; pt's old tags are freed; tb is left empty. */
-void vci_tags_fill(vci_tag_build *tb, vc_portraits *pt);
+static inline size_t vci_tags_blocks(uint32_t nusers)
+{
+    return ((size_t)nusers + VCI_TAG_BLOCK - 1) / VCI_TAG_BLOCK;
+}
+vc_status vci_tags_prepare(vci_tag_build *tb, const vc_portraits *pt, const vci_rows *rows);
+void vci_tags_fill_block(const vci_tag_build *tb, const vc_portraits *pt, size_t block);
+void vci_tags_install(vci_tag_build *tb, vc_portraits *pt);
 void vci_tags_discard(vci_tag_build *tb);
-/** Derive every user's tags from raw: prepare and fill. */
-vc_status vci_tags_build(vc_portraits *pt);
+/** Derive every user's tags from raw: prepare, fill every block (in
+ *  parallel), install. */
+vc_status vci_tags_build(vc_portraits *pt, vci_pool *pool);
 
 /** Eigen-decomposition of the symmetric n x n matrix a (destroyed) by
  *  cyclic Jacobi rotations (eigen.c): eigenvalues into w (unsorted),

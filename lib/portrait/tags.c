@@ -18,14 +18,16 @@
  *   "focused" / "eclectic"   active, topic entropy <= 0.35 / >= 0.85
  * A user's tags are sorted by weight, heaviest first (ties by tag id).
  *
- * Every allocation is made first (vci_tags_prepare: the tag index sized for
- * the most tags a user can get, the quantile scratch), so that deriving
- * the tags from raw and installing them (vci_tags_fill) cannot fail: an
- * update prepares before it commits its rows in place and fills after.
+ * Every allocation and the thresholds come first (vci_tags_prepare: the
+ * tag index sized for the most tags a user can get; population quantiles
+ * of columns an update's commit does not change), so that deriving the
+ * tags from raw, block by block in parallel (vci_tags_fill_block), and
+ * installing them (vci_tags_install) cannot fail: an update prepares
+ * before it commits its rows in place and derives each block's tags as it
+ * commits the block.
  */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "portrait.h"
 
@@ -37,27 +39,26 @@ static const char *const fixed_names[T_FIXED] = {
     "generous rater", "harsh rater", "heavy user", "light user", "new",
     "weekend", "night owl", "high spender", "at risk", "focused", "eclectic"};
 
-static int cmp_float(const void *a, const void *b)
+/* The values > 0 of column col over the rows, into v; their count. */
+static size_t positive(const vci_rows *rows, uint32_t col, double *v)
 {
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
-/* The q-quantile of column col over the users with a value > 0 (v: room
- * for every user's value). */
-static float quantile(const vc_portraits *pt, uint32_t col, double q, float *v)
-{
-    size_t n = 0;
-    for (uint32_t u = 0; u < pt->nusers; u++) {
-        float x = pt->raw[(size_t)u * pt->ncols + col];
+    size_t n = 0, next = 0;
+    for (uint32_t u = 0; u < rows->nusers; u++) {
+        float x = vci_rows_next(rows, u, &next)[col];
         if (x > 0)
             v[n++] = x;
     }
-    qsort(v, n, sizeof *v, cmp_float);
-    return n ? v[(size_t)fmin((double)n - 1, floor(q * (double)n))] : INFINITY;
+    return n;
 }
 
-typedef vci_tag_pick tag_pick;
+/* The q-quantile of v[0..n) (reordered), INFINITY when n is 0. */
+static float quantile(double *v, size_t n, double q)
+{
+    return n ? (float)vci_select(v, n, (size_t)fmin((double)n - 1, floor(q * (double)n)))
+             : INFINITY;
+}
+
+typedef struct tag_pick { uint32_t id; float w; } tag_pick;
 
 #define MAX_LOVERS 3
 
@@ -67,6 +68,18 @@ static int by_weight(const void *a, const void *b)
     if (x->w != y->w)
         return x->w > y->w ? -1 : 1;
     return (x->id > y->id) - (x->id < y->id);
+}
+
+/* A user's few tags by weight (insertion sort: a tag appears once, so the
+ * order is total and any sort gives this one). */
+static void sort_picks(tag_pick *p, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && by_weight(&p[j], &p[j - 1]) < 0; j--) {
+            tag_pick t = p[j];
+            p[j] = p[j - 1];
+            p[j - 1] = t;
+        }
 }
 
 static vc_status register_names(vci_tag_build *tb, const vc_portraits *pt)
@@ -87,13 +100,9 @@ static vc_status register_names(vci_tag_build *tb, const vc_portraits *pt)
     return VC_OK;
 }
 
-typedef struct thresholds {
-    float heavy, light, spender;
-    double rating_mean;
-    double *pop_share;
-} thresholds;
-
-static size_t user_tags(const vc_portraits *pt, const thresholds *th,
+/* The tags of user u into out (room for MAX_LOVERS + T_FIXED); their
+ * count. */
+static size_t user_tags(const vc_portraits *pt, const vci_tag_build *th,
                         uint32_t u, tag_pick *out)
 {
     const vci_column_map *m = &pt->map;
@@ -118,7 +127,7 @@ static size_t user_tags(const vc_portraits *pt, const thresholds *th,
             } else if (by_weight(&p, &lovers[MAX_LOVERS - 1]) < 0) {
                 lovers[MAX_LOVERS - 1] = p;
             }
-            qsort(lovers, nl, sizeof *lovers, by_weight);
+            sort_picks(lovers, nl);
         }
         for (size_t i = 0; i < nl; i++)
             out[n++] = lovers[i];
@@ -153,7 +162,7 @@ static size_t user_tags(const vc_portraits *pt, const thresholds *th,
         out[n++] = (tag_pick){base + T_FOCUSED, 1 - row[m->entropy]};
     else if (active && nt > 1 && row[m->entropy] >= 0.85f)
         out[n++] = (tag_pick){base + T_ECLECTIC, row[m->entropy]};
-    qsort(out, n, sizeof *out, by_weight);
+    sort_picks(out, n);
     return n;
 }
 
@@ -170,42 +179,76 @@ void vci_tags_discard(vci_tag_build *tb)
     vci_free(tb->start);
     vci_free(tb->id);
     vci_free(tb->weight);
-    vci_free(tb->values);
     vci_free(tb->pop_share);
-    vci_free(tb->picks);
     memset(tb, 0, sizeof *tb);
     vci_strpool_init(&tb->names);
 }
 
-vc_status vci_tags_prepare(vci_tag_build *tb, const vc_portraits *pt, uint32_t nusers)
+/* The thresholds: population quantiles of the rows, and the build's means. */
+static vc_status thresholds(vci_tag_build *tb, const vc_portraits *pt, const vci_rows *rows)
+{
+    const vci_column_map *m = &pt->map;
+    double *v = vci_malloc(VCI_MAX((size_t)rows->nusers, 1) * sizeof *v);
+    if (!v)
+        return VC_ERR_NOMEM;
+    size_t active = positive(rows, m->events, v);
+    tb->heavy = quantile(v, active, 0.9);
+    tb->light = quantile(v, active, 0.1);
+    tb->spender = INFINITY;
+    if (m->monetary != UINT32_MAX)
+        tb->spender = quantile(v, positive(rows, m->monetary, v), 0.9);
+    vci_free(v);
+    tb->rating_mean = m->rating_mean != UINT32_MAX ? pt->col_mean[m->rating_mean] : 0;
+    for (uint32_t k = 0; k < pt->topics.ntopics; k++)
+        tb->pop_share[k] = pt->col_mean[m->share + k];
+    return VC_OK;
+}
+
+vc_status vci_tags_prepare(vci_tag_build *tb, const vc_portraits *pt, const vci_rows *rows)
 {
     memset(tb, 0, sizeof *tb);
     vci_strpool_init(&tb->names);
-    tb->nusers = nusers;
-    size_t nt = pt->topics.ntopics, cap;
-    if (!vci_mul_ok((size_t)nusers, most_per_user(pt), &cap) || cap > UINT32_MAX)
+    tb->nusers = rows->nusers;
+    tb->per_user = most_per_user(pt);
+    size_t cap;
+    if (!vci_mul_ok((size_t)tb->nusers, tb->per_user, &cap) || cap > UINT32_MAX)
         return vci_error(VC_ERR_NOMEM, "too many users for the tag index");
     vc_status s = register_names(tb, pt);
     if (s == VC_OK) {
-        /* ids and weights are written only as far as tags are found: the
-         * rest of the bound is never touched, and given back by fill */
-        tb->start = vci_calloc((size_t)nusers + 1, sizeof *tb->start);
+        /* ids and weights are written only as far as each block's tags go:
+         * the rest of the bound is never touched, and given back on install */
+        tb->start = vci_calloc((size_t)tb->nusers + 1, sizeof *tb->start);
         tb->id = vci_malloc(VCI_MAX(cap, 1) * sizeof *tb->id);
         tb->weight = vci_malloc(VCI_MAX(cap, 1) * sizeof *tb->weight);
-        tb->values = vci_malloc(VCI_MAX((size_t)nusers, 1) * sizeof *tb->values);
-        tb->pop_share = vci_calloc(nt + 1, sizeof *tb->pop_share);
-        tb->picks = vci_calloc(nt + T_FIXED + 4, sizeof *tb->picks);
-        if (!tb->start || !tb->id || !tb->weight || !tb->values || !tb->pop_share ||
-            !tb->picks)
+        tb->pop_share = vci_calloc((size_t)pt->topics.ntopics + 1, sizeof *tb->pop_share);
+        if (!tb->start || !tb->id || !tb->weight || !tb->pop_share)
             s = VC_ERR_NOMEM;
     }
+    if (s == VC_OK)
+        s = thresholds(tb, pt, rows);
     if (s != VC_OK)
         vci_tags_discard(tb);
     return s;
 }
 
-/* Hand back the part of the ids' and weights' bound that fill did not use;
- * a block that cannot shrink is kept as it is. */
+void vci_tags_fill_block(const vci_tag_build *tb, const vc_portraits *pt, size_t block)
+{
+    uint32_t begin = (uint32_t)(block * VCI_TAG_BLOCK);
+    uint32_t end = (uint32_t)VCI_MIN((size_t)begin + VCI_TAG_BLOCK, (size_t)tb->nusers);
+    size_t at = (size_t)begin * tb->per_user;
+    tag_pick picks[MAX_LOVERS + T_FIXED];
+    for (uint32_t u = begin; u < end; u++) {
+        size_t n = user_tags(pt, tb, u, picks);
+        for (size_t i = 0; i < n; i++) {
+            tb->id[at] = picks[i].id;
+            tb->weight[at++] = picks[i].w;
+        }
+        tb->start[u + 1] = (uint32_t)n; /* a count until installed */
+    }
+}
+
+/* Hand back the part of the ids' and weights' bound that was not used; a
+ * block that cannot shrink is kept as it is. */
 static void shrink(void **block, size_t bytes)
 {
     void *p = vci_realloc(*block, VCI_MAX(bytes, 1));
@@ -215,27 +258,21 @@ static void shrink(void **block, size_t bytes)
         vci_clear_error(); /* not an error: the block stays valid */
 }
 
-void vci_tags_fill(vci_tag_build *tb, vc_portraits *pt)
+void vci_tags_install(vci_tag_build *tb, vc_portraits *pt)
 {
-    const vci_column_map *m = &pt->map;
-    uint32_t nt = pt->topics.ntopics;
-    thresholds th = {0};
-    th.heavy = quantile(pt, m->events, 0.9, tb->values);
-    th.light = quantile(pt, m->events, 0.1, tb->values);
-    th.spender = m->monetary != UINT32_MAX ? quantile(pt, m->monetary, 0.9, tb->values)
-                                           : INFINITY;
-    th.rating_mean = m->rating_mean != UINT32_MAX ? pt->col_mean[m->rating_mean] : 0;
-    for (uint32_t k = 0; k < nt; k++)
-        tb->pop_share[k] = pt->col_mean[m->share + k];
-    th.pop_share = tb->pop_share;
+    /* pack the blocks' tags, counts into offsets */
     size_t len = 0;
-    for (uint32_t u = 0; u < pt->nusers; u++) {
-        size_t n = user_tags(pt, &th, u, tb->picks);
-        for (size_t i = 0; i < n; i++) {
-            tb->id[len] = tb->picks[i].id;
-            tb->weight[len++] = tb->picks[i].w;
+    for (size_t b = 0; b < vci_tags_blocks(tb->nusers); b++) {
+        uint32_t begin = (uint32_t)(b * VCI_TAG_BLOCK);
+        uint32_t end = (uint32_t)VCI_MIN((size_t)begin + VCI_TAG_BLOCK, (size_t)tb->nusers);
+        size_t from = (size_t)begin * tb->per_user, n = 0;
+        for (uint32_t u = begin; u < end; u++) {
+            n += tb->start[u + 1];
+            tb->start[u + 1] = (uint32_t)(len + n);
         }
-        tb->start[u + 1] = (uint32_t)len;
+        memmove(tb->id + len, tb->id + from, n * sizeof *tb->id);
+        memmove(tb->weight + len, tb->weight + from, n * sizeof *tb->weight);
+        len += n;
     }
     shrink((void **)&tb->id, len * sizeof *tb->id);
     shrink((void **)&tb->weight, len * sizeof *tb->weight);
@@ -258,10 +295,24 @@ void vci_tags_fill(vci_tag_build *tb, vc_portraits *pt)
     vci_tags_discard(tb);
 }
 
-vc_status vci_tags_build(vc_portraits *pt)
+typedef struct fill_ctx { const vci_tag_build *tb; const vc_portraits *pt; } fill_ctx;
+
+static vc_status fill_task(void *ctx, size_t task, unsigned worker)
+{
+    (void)worker;
+    const fill_ctx *c = ctx;
+    vci_tags_fill_block(c->tb, c->pt, task);
+    return VC_OK;
+}
+
+vc_status vci_tags_build(vc_portraits *pt, vci_pool *pool)
 {
     vci_tag_build tb;
-    VCI_CHECK(vci_tags_prepare(&tb, pt, pt->nusers));
-    vci_tags_fill(&tb, pt);
+    vci_rows rows = vci_rows_of(pt);
+    VCI_CHECK(vci_tags_prepare(&tb, pt, &rows));
+    /* tasks that never fail, no progress: the loop cannot fail */
+    fill_ctx c = {&tb, pt};
+    (void)vci_parallel_for(pool, vci_tags_blocks(pt->nusers), fill_task, &c, NULL);
+    vci_tags_install(&tb, pt);
     return VC_OK;
 }

@@ -23,19 +23,23 @@
  * items are mapped onto it) and the standardisation.
  *
  * How: in two phases, so the work is proportional to the touched users
- * plus a few passes over a handful of columns, and no full-size matrix is
- * allocated or copied.
+ * plus a few passes over a handful of columns (and, for the population
+ * statistics and the fact plan, over the data set), and no full-size
+ * matrix is allocated or copied.
  *  1. compute: everything that can fail, into side buffers sized by what
- *     changes: the touched users' raw rows (ntouched x ncols), the topics
- *     of new items, the predictive fit (factorisation and median gap,
- *     fitted on the rows as they will be: touched rows from the side
- *     buffer, the others from pt->raw), the tags' arrays; last, raw, feat
- *     and row_version grow to the data set's users;
- *  2. commit: in place, with no allocation and nothing that can fail: each
- *     row takes its new values (touched rows copied from the side buffer,
- *     the others' recency shifted), its predictive columns and the
- *     features of what changed; then the item topics, the tags and the
- *     scalars.
+ *     changes: the touched users' raw rows (ntouched x ncols; the fact
+ *     layer and the behaviour layer's population statistics side by side,
+ *     then the behaviour rows), the topics of new items, the predictive
+ *     fit (factorisation and median gap, fitted on the rows as they will
+ *     be: touched rows from the side buffer, the others from pt->raw), the
+ *     tags' arrays and thresholds; last, raw, feat and row_version grow to
+ *     the data set's users;
+ *  2. commit: in place, with no allocation and nothing that can fail, in
+ *     parallel over blocks of users: each row takes its new values
+ *     (touched rows copied from the side buffer, the others' recency
+ *     shifted), its predictive columns and the features of what changed,
+ *     then the block's tags are derived; then the tags are installed, and
+ *     the item topics and the scalars.
  *
  * Invariant: on error the portraits are exactly as before. Before the
  * commit the only change to pt is the growth of raw, feat and row_version
@@ -49,7 +53,6 @@
 #include "portrait.h"
 
 #define DAY 86400.0
-#define USERS_PER_TASK 4096
 
 /* What the compute phase makes for the commit. */
 typedef struct update {
@@ -113,6 +116,25 @@ static vc_status extend_topics(update *up)
                              &up->item_topic);
 }
 
+/* The fact layer (planned again on every user) and the behaviour layer's
+ * population statistics (over every event) both read the whole data set
+ * and do not depend on each other: they run side by side. */
+typedef struct layers_ctx {
+    const update *up;
+    const vc_portraits *cur;
+    vci_behaviour_pop pop;
+} layers_ctx;
+
+static vc_status layers_task(void *ctx, size_t task, unsigned worker)
+{
+    (void)worker;
+    layers_ctx *c = ctx;
+    const update *up = c->up;
+    if (task == 0)
+        return vci_fact_fill_users(c->cur, up->touched, up->ntouched, up->rows);
+    return vci_behaviour_population(c->cur, &c->pop);
+}
+
 /* The fact and behaviour columns of the touched rows, into up->rows. */
 static vc_status compute_rows(update *up, const vc_options *opts)
 {
@@ -129,10 +151,14 @@ static vc_status compute_rows(update *up, const vc_options *opts)
         cur.topics.item_start = up->item_start;
         cur.topics.item_topic = up->item_topic;
     }
+    layers_ctx c = {up, &cur, {0, NULL}};
+    vc_status s = vci_parallel_for(up->pool, 2, layers_task, &c, NULL);
     vci_progress prog = vci_progress_of(opts, "portraits");
-    VCI_CHECK(vci_fact_fill_users(&cur, up->touched, up->ntouched, up->rows));
-    return vci_behaviour_fill(&cur, opts, up->pool, &prog, up->touched, up->ntouched,
-                              up->rows);
+    if (s == VC_OK)
+        s = vci_behaviour_fill(&cur, opts, up->pool, &prog, &c.pop, up->touched,
+                               up->ntouched, up->rows);
+    vci_behaviour_pop_free(&c.pop);
+    return s;
 }
 
 /* raw, feat and row_version get room for the data set's users; the first
@@ -188,8 +214,8 @@ static vc_status compute(update *up, const vc_options *opts)
     VCI_CHECK(vci_pool_for_options(&up->pool, opts));
     VCI_CHECK(compute_rows(up, opts));
     vci_rows view = {pt->raw, up->nusers, pt->ncols, up->touched, up->ntouched, up->rows};
-    VCI_CHECK(vci_predictive_fit_on(&up->fit, pt, &view, opts));
-    VCI_CHECK(vci_tags_prepare(&up->tags, pt, up->nusers));
+    VCI_CHECK(vci_predictive_fit_on(&up->fit, pt, &view, opts, up->pool));
+    VCI_CHECK(vci_tags_prepare(&up->tags, pt, &view));
     return grow(up);
 }
 
@@ -231,13 +257,14 @@ static void commit_row(const update *up, uint32_t u, size_t *next)
     vci_portrait_standardise_cols(pt, up->zmax, u, m->propensity, m->propensity + 1);
 }
 
-/* Users [task * USERS_PER_TASK, ...): disjoint rows per task. */
+/* The rows of the users of one tag block, then their tags: tasks write
+ * disjoint rows. */
 static vc_status commit_task(void *ctx, size_t task, unsigned worker)
 {
     (void)worker;
     const update *up = ctx;
-    uint32_t begin = (uint32_t)(task * USERS_PER_TASK);
-    uint32_t end = (uint32_t)VCI_MIN((size_t)begin + USERS_PER_TASK, (size_t)up->nusers);
+    uint32_t begin = (uint32_t)(task * VCI_TAG_BLOCK);
+    uint32_t end = (uint32_t)VCI_MIN((size_t)begin + VCI_TAG_BLOCK, (size_t)up->nusers);
     size_t lo = 0, hi = up->ntouched; /* the first touched user >= begin */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -248,6 +275,7 @@ static vc_status commit_task(void *ctx, size_t task, unsigned worker)
     }
     for (uint32_t u = begin; u < end; u++)
         commit_row(up, u, &lo);
+    vci_tags_fill_block(&up->tags, up->pt, task);
     return VC_OK;
 }
 
@@ -257,8 +285,7 @@ static void commit(update *up)
     const vc_dataset *ds = up->ds;
     /* tasks never fail and nothing reports progress: the parallel loop
      * allocates nothing and cannot fail either */
-    size_t ntasks = ((size_t)up->nusers + USERS_PER_TASK - 1) / USERS_PER_TASK;
-    (void)vci_parallel_for(up->pool, ntasks, commit_task, up, NULL);
+    (void)vci_parallel_for(up->pool, vci_tags_blocks(up->nusers), commit_task, up, NULL);
     pt->nusers = up->nusers;
     if (up->item_start) {
         vci_free(pt->topics.item_start);
@@ -271,7 +298,7 @@ static void commit(update *up)
     pt->time_last = ds->time_last;
     pt->ds_generation = ds->generation;
     pt->z_clip = up->zmax;
-    vci_tags_fill(&up->tags, pt);
+    vci_tags_install(&up->tags, pt);
     pt->version++;
 }
 
