@@ -191,11 +191,20 @@ vc_status vci_predictive_plan(vc_portraits *pt);
 vc_status vci_predictive_fit_on(vci_predictive_fit *f, const vc_portraits *pt,
                                 const vci_rows *rows, const vc_options *opts,
                                 vci_pool *pool);
+void vci_predictive_fit_free(vci_predictive_fit *f);
+/** The two halves of vci_predictive_fit_on, for a caller that runs them
+ *  side by side (they set different fields of f, zeroed beforehand): the
+ *  affinity factorisation (its covariance on pool's workers; NULL: on the
+ *  calling thread) and the median gap. */
+vc_status vci_predictive_fit_affinity(vci_predictive_fit *f, const vc_portraits *pt,
+                                      const vci_rows *rows, const vc_options *opts,
+                                      vci_pool *pool);
+vc_status vci_predictive_fit_churn(vci_predictive_fit *f, const vc_portraits *pt,
+                                   const vci_rows *rows);
 /** The predictive columns of user u's raw row from its behaviour columns;
  *  cannot fail. */
 void vci_predictive_apply(const vc_portraits *pt, const vci_predictive_fit *f,
                           uint32_t u, float *row);
-void vci_predictive_fit_free(vci_predictive_fit *f);
 /** Fit on pt's rows and apply to every row. */
 vc_status vci_predictive_fill(vc_portraits *pt, const vc_options *opts, vci_pool *pool);
 

@@ -119,13 +119,13 @@ static vc_status covariance(const vc_portraits *pt, const vci_rows *rows,
     return VC_OK;
 }
 
-/* The affinity factorisation: mean share and the rank leading eigenvectors
- * of the shares' covariance over every row of the view. */
-static vc_status fit_affinity(vci_predictive_fit *f, const vc_portraits *pt,
-                              const vci_rows *rows, size_t rank, vci_pool *pool)
+vc_status vci_predictive_fit_affinity(vci_predictive_fit *f, const vc_portraits *pt,
+                                      const vci_rows *rows, const vc_options *opts,
+                                      vci_pool *pool)
 {
     const vci_column_map *m = &pt->map;
     size_t nt = pt->topics.ntopics, n = rows->nusers;
+    size_t rank = (size_t)vci_opt_int(opts, VCI_OPT_PORTRAIT_RANK);
     f->rank = 0;
     if (nt == 0 || nt > MAX_EIGEN_TOPICS || rank >= nt) /* nothing to factorise */
         return VC_OK;
@@ -184,9 +184,8 @@ static double user_gap(const vc_portraits *pt, uint32_t u, const float *row)
     return (double)row[pt->map.tenure] / (double)(n - 1);
 }
 
-/* The population's median gap, for users with fewer than two events. */
-static vc_status fit_churn(vci_predictive_fit *f, const vc_portraits *pt,
-                           const vci_rows *rows)
+vc_status vci_predictive_fit_churn(vci_predictive_fit *f, const vc_portraits *pt,
+                                   const vci_rows *rows)
 {
     double *gaps = vci_calloc(rows->nusers ? rows->nusers : 1, sizeof *gaps);
     if (!gaps)
@@ -208,10 +207,9 @@ vc_status vci_predictive_fit_on(vci_predictive_fit *f, const vc_portraits *pt,
                                 vci_pool *pool)
 {
     memset(f, 0, sizeof *f);
-    vc_status s = fit_affinity(f, pt, rows, (size_t)vci_opt_int(opts, VCI_OPT_PORTRAIT_RANK),
-                               pool);
+    vc_status s = vci_predictive_fit_affinity(f, pt, rows, opts, pool);
     if (s == VC_OK)
-        s = fit_churn(f, pt, rows);
+        s = vci_predictive_fit_churn(f, pt, rows);
     if (s != VC_OK)
         vci_predictive_fit_free(f);
     return s;

@@ -202,6 +202,27 @@ static vc_status grow(update *up)
     return VC_OK;
 }
 
+/* The affinity factorisation, the median gap and the tags' preparation
+ * read every row as it will be, independently: side by side (the
+ * covariance then runs on its task's worker alone). */
+typedef struct fits_ctx {
+    update *up;
+    const vci_rows *rows;
+    const vc_options *opts;
+} fits_ctx;
+
+static vc_status fits_task(void *ctx, size_t task, unsigned worker)
+{
+    (void)worker;
+    const fits_ctx *c = ctx;
+    update *up = c->up;
+    if (task == 0)
+        return vci_predictive_fit_affinity(&up->fit, up->pt, c->rows, c->opts, NULL);
+    if (task == 1)
+        return vci_predictive_fit_churn(&up->fit, up->pt, c->rows);
+    return vci_tags_prepare(&up->tags, up->pt, c->rows);
+}
+
 static vc_status compute(update *up, const vc_options *opts)
 {
     vc_portraits *pt = up->pt;
@@ -214,8 +235,8 @@ static vc_status compute(update *up, const vc_options *opts)
     VCI_CHECK(vci_pool_for_options(&up->pool, opts));
     VCI_CHECK(compute_rows(up, opts));
     vci_rows view = {pt->raw, up->nusers, pt->ncols, up->touched, up->ntouched, up->rows};
-    VCI_CHECK(vci_predictive_fit_on(&up->fit, pt, &view, opts, up->pool));
-    VCI_CHECK(vci_tags_prepare(&up->tags, pt, &view));
+    fits_ctx c = {up, &view, opts};
+    VCI_CHECK(vci_parallel_for(up->pool, 3, fits_task, &c, NULL));
     return grow(up);
 }
 
