@@ -164,6 +164,46 @@ static void test_aligned_and_overflow(void **state)
     assert_int_equal(counter.live, 0);
 }
 
+/* Resizing an aligned block keeps its content (realloc may move it to a
+ * differently aligned address), zeroes what it grew by, and a failure
+ * leaves the block as it was. */
+static void test_aligned_resize(void **state)
+{
+    (void)state;
+    size_t n = 5;
+    unsigned char *p = vci_aligned_resize(NULL, 0, n, 3);
+    assert_non_null(p);
+    for (size_t k = 0; k < n * 3; k++)
+        p[k] = (unsigned char)(k * 7 + 1);
+    for (size_t grown = 9; grown < 100000; grown = grown * 3 + 1) {
+        unsigned char *q = vci_aligned_resize(p, n, grown, 3);
+        assert_non_null(q);
+        assert_int_equal((uintptr_t)q % VCI_ALIGN, 0);
+        for (size_t k = 0; k < n * 3; k++)
+            assert_int_equal(q[k], (unsigned char)(k * 7 + 1));
+        for (size_t k = n * 3; k < grown * 3; k++) {
+            assert_int_equal(q[k], 0);
+            q[k] = (unsigned char)(k * 7 + 1);
+        }
+        p = q;
+        n = grown;
+    }
+    counter.requests = 0;
+    counter.fail_at = 1;
+    assert_null(vci_aligned_resize(p, n, n * 2, 3));
+    counter.fail_at = 0;
+    for (size_t k = 0; k < n * 3; k++)
+        assert_int_equal(p[k], (unsigned char)(k * 7 + 1));
+    assert_null(vci_aligned_resize(p, n, SIZE_MAX / 2, 3));
+    unsigned char *q = vci_aligned_resize(p, n, 4, 3); /* shrinking keeps a prefix */
+    assert_non_null(q);
+    assert_int_equal((uintptr_t)q % VCI_ALIGN, 0);
+    for (size_t k = 0; k < 12; k++)
+        assert_int_equal(q[k], (unsigned char)(k * 7 + 1));
+    vci_aligned_free(q);
+    assert_int_equal(counter.live, 0);
+}
+
 static void test_reserve_and_strings(void **state)
 {
     (void)state;
@@ -204,6 +244,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_every_failure_is_clean, install, uninstall),
         cmocka_unit_test_setup_teardown(test_partial_hooks_rejected, install, uninstall),
         cmocka_unit_test_setup_teardown(test_aligned_and_overflow, install, uninstall),
+        cmocka_unit_test_setup_teardown(test_aligned_resize, install, uninstall),
         cmocka_unit_test_setup_teardown(test_reserve_and_strings, install, uninstall),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,7 +11,10 @@
  *  - a model updated in memory and the same model saved and loaded give
  *    identical recommendations; a malformed events file changes nothing;
  *  - queries on stale state fail with VC_ERR_STATE instead of reading
- *    past arrays.
+ *    past arrays;
+ *  - an update that adds users and items (rows grown in place) equals a
+ *    rebuild on the same data set, and one failing at any allocation
+ *    leaves the portraits exactly as they were.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -317,6 +320,210 @@ static void test_append_equals_load(void **state)
     free_split(&sp);
 }
 
+/* Rewrite dir/base/name keeping the lines whose first field (an id) is
+ * not a multiple of mod; the others are appended to *held (if not NULL). */
+static void drop_ids(const char *base, const char *name, long mod, char **held,
+                     size_t *held_len)
+{
+    char *path = tu_path(base, name);
+    size_t n;
+    char *text = read_all(path, &n);
+    char *kept = malloc(n + 1);
+    size_t len = 0;
+    for (char *p = text, *nl; *p; p = nl + 1) {
+        nl = strchr(p, '\n');
+        size_t l = (size_t)(nl - p) + 1;
+        if (atol(p) % mod != 0) {
+            memcpy(kept + len, p, l);
+            len += l;
+        } else if (held) {
+            *held = realloc(*held, *held_len + l + 1);
+            memcpy(*held + *held_len, p, l);
+            *held_len += l;
+        }
+    }
+    free(tu_write(base, name, kept, len));
+    free(kept);
+    free(text);
+    free(path);
+}
+
+/* The split with every user_mod-th user and item_mod-th item held back
+ * from the base (attributes, titles and ratings): they come with the new
+ * events, so the update adds users and items. */
+static void make_growing_split(split_data *sp, int users, long user_mod, long item_mod)
+{
+    make_split(sp, users, 0.9);
+    drop_ids(sp->base, "users.dat", user_mod, NULL, NULL);
+    drop_ids(sp->base, "movies.dat", item_mod, NULL, NULL);
+    size_t n;
+    char *ratings = tu_path(sp->base, "ratings.dat");
+    char *text = read_all(ratings, &n);
+    char *held = NULL, *kept = malloc(n + 1);
+    size_t held_len = 0, len = 0;
+    for (char *p = text, *nl; *p; p = nl + 1) {
+        nl = strchr(p, '\n');
+        size_t l = (size_t)(nl - p) + 1;
+        bool hold = atol(p) % user_mod == 0 || atol(strstr(p, "::") + 2) % item_mod == 0;
+        char **to = hold ? &held : &kept;
+        size_t *at = hold ? &held_len : &len;
+        if (hold)
+            held = realloc(held, held_len + l + 1);
+        memcpy(*to + *at, p, l);
+        *at += l;
+    }
+    free(tu_write(sp->base, "ratings.dat", kept, len));
+    char *fresh = read_all(sp->newfile, &n);
+    held = realloc(held, held_len + n + 1);
+    memcpy(held + held_len, fresh, n);
+    free(tu_write(sp->dir, "new.dat", held, held_len + n));
+    free(fresh);
+    free(held);
+    free(kept);
+    free(text);
+    free(ratings);
+}
+
+/* raw rows of two portraits of the same users agree to float rounding,
+ * except the rating deviations of untouched users (docs/incremental.md). */
+static void expect_same_rows(const vc_portraits *x, const vc_portraits *y)
+{
+    size_t nu = vc_portraits_user_count(y), nc = vc_portraits_column_count(y);
+    assert_int_equal(vc_portraits_user_count(x), nu);
+    assert_int_equal(vc_portraits_column_count(x), nc);
+    float *a = malloc(nc * sizeof *a), *b = malloc(nc * sizeof *b);
+    double worst = 0, worst_rating = 0;
+    size_t same_tags = 0;
+    for (size_t u = 0; u < nu; u++) {
+        assert_int_equal(vc_portraits_row(x, u, a, nc), VC_OK);
+        assert_int_equal(vc_portraits_row(y, u, b, nc), VC_OK);
+        for (size_t c = 0; c < nc; c++) {
+            const char *group;
+            assert_int_equal(vc_portraits_column(y, c, NULL, &group, NULL), VC_OK);
+            if (strcmp(group, "category_rating") == 0)
+                worst_rating = fmax(worst_rating, fabs((double)a[c] - b[c]));
+            else
+                worst = fmax(worst, fabs((double)a[c] - b[c]) / (1 + fabs((double)b[c])));
+        }
+        assert_int_equal(vc_portraits_features(x, u, a, nc), VC_OK);
+        for (size_t c = 0; c < nc; c++)
+            assert_true(isfinite(a[c]));
+        same_tags += vc_portraits_tag_count(x, u) == vc_portraits_tag_count(y, u);
+    }
+    assert_true(worst < 1e-4);
+    assert_true(worst_rating < 0.02);
+    assert_true(same_tags >= nu * 95 / 100);
+    free(a);
+    free(b);
+}
+
+/* A column's (raw, feature) pair of one user. */
+typedef struct cell { float raw, feat; } cell;
+
+static int by_raw(const void *a, const void *b)
+{
+    const cell *x = a, *y = b;
+    return (x->raw > y->raw) - (x->raw < y->raw);
+}
+
+/* Every column's (raw, feature) pairs, sorted by raw: [column][user]. */
+static cell *standardisation(const vc_portraits *pt)
+{
+    size_t nu = vc_portraits_user_count(pt), nc = vc_portraits_column_count(pt);
+    cell *cells = malloc(nu * nc * sizeof *cells);
+    float *raw = malloc(nc * sizeof *raw), *feat = malloc(nc * sizeof *feat);
+    for (size_t u = 0; u < nu; u++) {
+        assert_int_equal(vc_portraits_row(pt, u, raw, nc), VC_OK);
+        assert_int_equal(vc_portraits_features(pt, u, feat, nc), VC_OK);
+        for (size_t c = 0; c < nc; c++)
+            cells[c * nu + u] = (cell){raw[c], feat[c]};
+    }
+    for (size_t c = 0; c < nc; c++)
+        qsort(cells + c * nu, nu, sizeof *cells, by_raw);
+    free(raw);
+    free(feat);
+    return cells;
+}
+
+/* pt's features are the standardisation ref (ref_nu users) was made with:
+ * wherever a raw value of pt occurs in ref's column, the feature is the
+ * same, for users from first on (and there are such cells). */
+static void expect_standardised_as(const vc_portraits *pt, const cell *ref, size_t ref_nu,
+                                   size_t first)
+{
+    size_t nu = vc_portraits_user_count(pt), nc = vc_portraits_column_count(pt);
+    float *raw = malloc(nc * sizeof *raw), *feat = malloc(nc * sizeof *feat);
+    size_t checked = 0;
+    for (size_t u = first; u < nu; u++) {
+        assert_int_equal(vc_portraits_row(pt, u, raw, nc), VC_OK);
+        assert_int_equal(vc_portraits_features(pt, u, feat, nc), VC_OK);
+        for (size_t c = 0; c < nc; c++) {
+            cell key = {raw[c], 0};
+            const cell *hit = bsearch(&key, ref + c * ref_nu, ref_nu, sizeof *ref, by_raw);
+            if (!hit)
+                continue;
+            assert_true(hit->feat == feat[c]);
+            checked++;
+        }
+    }
+    assert_true(checked >= (nu - first) * nc / 4);
+    free(raw);
+    free(feat);
+}
+
+/* The base portraits of a growing split, with the new events appended to
+ * their data set (not yet updated). */
+static void load_appended(built *b, const split_data *sp, const vc_options *o)
+{
+    assert_int_equal(vc_dataset_load(&b->ds, sp->base, o), VC_OK);
+    assert_int_equal(vc_portrait_build(&b->pt, b->ds, o), VC_OK);
+    b->cm = NULL;
+    assert_int_equal(vc_dataset_append(b->ds, sp->newfile, o, NULL), VC_OK);
+}
+
+/* An update that adds users and items (the rows, feature matrix and
+ * row versions grow in place) equals a rebuild on the same data set; two
+ * threads commit the rows. */
+static void test_update_adds_users(void **state)
+{
+    (void)state;
+    split_data sp;
+    make_growing_split(&sp, 400, 9, 11);
+    vc_options *o = fixture_tiny_options();
+    assert_int_equal(vc_options_set_int(o, "threads", 2), VC_OK);
+    built inc, full;
+    assert_int_equal(vc_dataset_load(&inc.ds, sp.base, o), VC_OK);
+    assert_int_equal(vc_portrait_build(&inc.pt, inc.ds, o), VC_OK);
+    size_t nu0 = vc_dataset_user_count(inc.ds), ni0 = vc_dataset_item_count(inc.ds);
+    size_t updated = 0;
+    cell *built_with = standardisation(inc.pt);
+    assert_int_equal(vc_dataset_append(inc.ds, sp.newfile, o, NULL), VC_OK);
+    size_t nu = vc_dataset_user_count(inc.ds);
+    assert_true(nu > nu0 && vc_dataset_item_count(inc.ds) > ni0);
+    assert_int_equal(vc_portrait_update(inc.pt, o, &updated), VC_OK);
+    assert_true(updated >= nu - nu0 && updated < nu);
+    /* every feature row, the new users' too, standardised as the build's */
+    expect_standardised_as(inc.pt, built_with, nu0, 0);
+    expect_standardised_as(inc.pt, built_with, nu0, nu0);
+    free(built_with);
+    /* the rebuild: the same data set (same user and item order) */
+    load_appended(&full, &sp, o);
+    vc_portraits_free(full.pt);
+    assert_int_equal(vc_portrait_build(&full.pt, full.ds, o), VC_OK);
+    expect_same_rows(inc.pt, full.pt);
+    /* and again: nothing new changes nothing */
+    uint64_t fp = tu_fp_portraits(inc.pt);
+    assert_int_equal(vc_portrait_update(inc.pt, o, &updated), VC_OK);
+    assert_int_equal(updated, 0);
+    assert_true(tu_fp_portraits(inc.pt) == fp);
+    vc_portraits_free(inc.pt);
+    vc_dataset_free(inc.ds);
+    vc_portraits_free(full.pt);
+    vc_dataset_free(full.ds);
+    vc_options_free(o);
+    free_split(&sp);
+}
+
 /* Largest difference of two arrays relative to the larger magnitude. */
 static double rel_diff_d(const double *a, const double *b, size_t n)
 {
@@ -433,6 +640,94 @@ static void test_index_carries_over(void **state)
     assert_int_equal(ix->ds_generation, b.ds->generation);
     assert_int_equal(ix->nitems, vc_dataset_item_count(b.ds));
     unbuild(&b);
+    vc_options_free(o);
+    free_split(&sp);
+}
+
+/* Counting allocator for the failure sweep: fails request fail_at while
+ * armed. */
+static struct {
+    long live, requests, fail_at;
+    int armed;
+} counter;
+
+static int fail_now(void)
+{
+    return counter.armed && ++counter.requests == counter.fail_at;
+}
+
+static void *f_malloc(size_t n, void *ud)
+{
+    (void)ud;
+    if (fail_now())
+        return NULL;
+    void *p = malloc(n);
+    counter.live += p != NULL;
+    return p;
+}
+
+static void *f_realloc(void *p, size_t n, void *ud)
+{
+    (void)ud;
+    return fail_now() ? NULL : realloc(p, n);
+}
+
+static void f_free(void *p, void *ud)
+{
+    (void)ud;
+    counter.live -= p != NULL;
+    free(p);
+}
+
+/* Each allocation of an update that adds users and items fails in turn:
+ * a failed update leaves the portraits exactly as they were (every value,
+ * feature and tag, and no block more or less), and a later update
+ * completes them to what an update without failures gives. */
+static void test_update_failure_changes_nothing(void **state)
+{
+    (void)state;
+    split_data sp;
+    make_growing_split(&sp, 150, 7, 10);
+    vc_options *o = fixture_tiny_options(); /* one thread: the counter is not atomic */
+    assert_int_equal(vc_set_allocator(f_malloc, f_realloc, f_free, NULL), VC_OK);
+    uint64_t want = 0;
+    long failures = 0;
+    for (long i = 0;; i++) {
+        built b;
+        load_appended(&b, &sp, o);
+        uint64_t before = tu_fp_portraits(b.pt);
+        size_t nu = vc_portraits_user_count(b.pt), updated = 0;
+        long live = counter.live;
+        counter.requests = 0;
+        counter.fail_at = i;
+        counter.armed = 1;
+        vc_status s = vc_portrait_update(b.pt, o, &updated);
+        counter.armed = 0;
+        bool injected = i > 0 && counter.requests >= i;
+        if (s == VC_OK) {
+            assert_true(updated > 0);
+            if (i == 0)
+                want = tu_fp_portraits(b.pt);
+            assert_true(tu_fp_portraits(b.pt) == want);
+        } else {
+            assert_int_equal(s, VC_ERR_NOMEM);
+            assert_true(injected);
+            failures++;
+            assert_int_equal(counter.live, live);
+            assert_int_equal(updated, 0);
+            assert_int_equal(vc_portraits_user_count(b.pt), nu);
+            assert_true(tu_fp_portraits(b.pt) == before);
+            assert_int_equal(vc_portrait_update(b.pt, o, &updated), VC_OK);
+            assert_true(tu_fp_portraits(b.pt) == want);
+        }
+        vc_portraits_free(b.pt);
+        vc_dataset_free(b.ds);
+        if (i > 0 && !injected)
+            break; /* past the last allocation */
+    }
+    printf("# %ld allocation failures, each leaving the portraits as they were\n", failures);
+    assert_true(failures > 10);
+    assert_int_equal(vc_set_allocator(NULL, NULL, NULL, NULL), VC_OK);
     vc_options_free(o);
     free_split(&sp);
 }
@@ -646,6 +941,8 @@ int main(void)
         cmocka_unit_test(test_noop_and_refresh),
         cmocka_unit_test(test_planted_shift),
         cmocka_unit_test(test_model_update_roundtrip),
+        cmocka_unit_test(test_update_adds_users),
+        cmocka_unit_test(test_update_failure_changes_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -153,6 +153,33 @@ void *vci_aligned_calloc(size_t count, size_t size)
     return p;
 }
 
+void *vci_aligned_resize(void *ptr, size_t old_count, size_t count, size_t size)
+{
+    if (!ptr)
+        return vci_aligned_calloc(count, size);
+    size_t total, old_total;
+    const size_t slack = VCI_ALIGN + sizeof(void *);
+    if (!vci_mul_ok(count, size, &total) || total > SIZE_MAX - slack)
+        return out_of_memory(SIZE_MAX);
+    old_total = VCI_MIN(old_count, count) * size;
+    unsigned char *raw;
+    memcpy(&raw, (unsigned char *)ptr - sizeof(void *), sizeof raw);
+    size_t offset = (size_t)((unsigned char *)ptr - raw);
+    unsigned char *grown = vci_realloc(raw, total + slack);
+    if (!grown)
+        return NULL; /* ptr is untouched */
+    /* realloc kept the bytes at the same offset from the block's start,
+     * which need not be aligned any more */
+    uintptr_t start = ((uintptr_t)grown + sizeof(void *) + VCI_ALIGN - 1) &
+                      ~(uintptr_t)(VCI_ALIGN - 1);
+    unsigned char *p = (unsigned char *)start;
+    if (p != grown + offset)
+        memmove(p, grown + offset, old_total);
+    memcpy(p - sizeof(void *), &grown, sizeof grown);
+    memset(p + old_total, 0, total - old_total);
+    return p;
+}
+
 void vci_aligned_free(void *ptr)
 {
     if (!ptr)

@@ -77,6 +77,10 @@ char *vci_strndup(const char *s, size_t n);
 /** 64-byte (VCI_ALIGN) aligned block, zeroed; free with vci_aligned_free. */
 #define VCI_ALIGN 64
 void *vci_aligned_calloc(size_t count, size_t size);
+/** Resize an aligned block of old_count elements of size bytes to count:
+ *  the first min(old_count, count) kept, the rest zeroed (NULL ptr: a new
+ *  zeroed block). On failure NULL, and ptr stays valid and unchanged. */
+void *vci_aligned_resize(void *ptr, size_t old_count, size_t count, size_t size);
 void vci_aligned_free(void *ptr);
 /** Hint that a large block will be used densely (huge pages); advisory.
  *  vci_malloc and vci_realloc call it for blocks of 8 MB and more. */
@@ -137,6 +141,12 @@ double vci_rng_normal(vci_rng *rng);
 void vci_rng_shuffle_u32(vci_rng *rng, uint32_t *v, size_t n);
 /** splitmix64 step: a good 64-bit mixer for seeds and hashes. */
 uint64_t vci_splitmix64(uint64_t *state);
+
+/* ---- selection (select.c) ------------------------------------------------ */
+
+/** The k-th smallest (0-based, k < n) of v[0..n), no NaN among them: the
+ *  value v[k] would hold once sorted. Reorders v. */
+double vci_select(double *v, size_t n, size_t k);
 
 /* ---- hashing (hash.c) ---------------------------------------------------- */
 

@@ -404,6 +404,8 @@ vc_status vci_model_assemble(vc_model *m, const unsigned char *data,
         s = rebuild_maps(&f, m->ds);
     if (s == VC_OK)
         s = read_options(&f, m->opts);
+    if (s == VC_OK) /* what the feature rows were standardised with */
+        m->pt->z_clip = vci_opt_float(m->opts, VCI_OPT_PORTRAIT_Z_CLIP);
     vci_free(blobs);
     return s;
 }

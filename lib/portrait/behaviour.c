@@ -34,19 +34,15 @@
 #define DAY 86400.0
 #define USERS_PER_TASK 1024
 
-typedef struct pop_stats {
-    double rating_mean;   /* population mean rating */
-    double *topic_dev;    /* [ntopics] mean deviation from own mean */
-} pop_stats;
-
 typedef struct fill_ctx {
-    vc_portraits *pt;
-    pop_stats pop;
+    const vc_portraits *pt;
+    const vci_behaviour_pop *pop;
     double half_life;     /* seconds, 0 = none */
     double shrinkage;
     double *scratch;      /* [workers * 3 * ntopics] */
     const uint32_t *users; /* the users to fill, NULL = every user */
     size_t nusers;
+    float *rows;          /* row i: the i-th user filled */
 } fill_ctx;
 
 static vc_status add_group(vc_portraits *pt, const char *group,
@@ -110,46 +106,88 @@ vc_status vci_behaviour_plan(vc_portraits *pt, const vc_options *opts)
     return add_group(pt, "weekday", wk, 1, 0.5f, &m->weekend);
 }
 
-/* Population mean rating and per-topic mean deviation from own means. */
-static vc_status population(const vc_portraits *pt, pop_stats *pop)
+void vci_behaviour_pop_free(vci_behaviour_pop *pop)
 {
-    const vc_dataset *ds = pt->ds;
-    uint32_t nt = pt->topics.ntopics;
-    pop->topic_dev = vci_calloc(nt ? nt : 1, sizeof *pop->topic_dev);
-    double *count = vci_calloc(nt ? nt : 1, sizeof *count);
-    if (!pop->topic_dev || !count) {
-        vci_free(count);
-        vci_free(pop->topic_dev);
-        pop->topic_dev = NULL;
-        return VC_ERR_NOMEM;
-    }
-    double total = 0, n = 0;
-    for (uint32_t u = 0; u < ds->nusers && pt->explicit_ratings; u++) {
-        uint64_t b = ds->user_start[u], e = ds->user_start[u + 1];
-        if (b == e)
-            continue;
-        double sum = 0;
-        for (uint64_t i = b; i < e; i++)
-            sum += ds->ev_value[i];
-        double mean = sum / (double)(e - b);
-        total += sum;
-        n += (double)(e - b);
-        for (uint64_t i = b; i < e; i++) {
-            uint32_t it = ds->ev_item[i];
-            for (uint32_t k = pt->topics.item_start[it]; k < pt->topics.item_start[it + 1]; k++) {
-                pop->topic_dev[pt->topics.item_topic[k]] += ds->ev_value[i] - mean;
-                count[pt->topics.item_topic[k]] += 1;
-            }
-        }
-    }
-    for (uint32_t k = 0; k < nt; k++)
-        pop->topic_dev[k] = count[k] > 0 ? pop->topic_dev[k] / count[k] : 0;
-    pop->rating_mean = n > 0 ? total / n : 0;
-    vci_free(count);
-    return VC_OK;
+    vci_free(pop->topic_dev);
+    pop->topic_dev = NULL;
 }
 
-static void fill_user(const fill_ctx *c, uint32_t u, double *share,
+/* The population loop visits every event's topics. An item has one to a
+ * few topics, so a loop over them mispredicts its exit at almost every
+ * event; instead each item lists SLOTS topic slots, the unused ones
+ * pointing at spare accumulators (rotating with the event, so they build
+ * no long chain of dependent additions), and only items with more topics
+ * loop over the rest. Each topic still gets its additions in event order,
+ * so the sums are the ones the plain loop gives, to the bit. */
+#define SLOTS 3
+#define SPARES 8
+
+/* slot[it * (SLOTS + 1) ..]: the item's first SLOTS topics (UINT32_MAX:
+ * none), then its number of topics. */
+static void topic_slots(const vci_topics *tp, uint32_t nitems, uint32_t *slot)
+{
+    for (uint32_t it = 0; it < nitems; it++) {
+        uint32_t b = tp->item_start[it], n = tp->item_start[it + 1] - b;
+        uint32_t *sl = slot + (size_t)it * (SLOTS + 1);
+        for (uint32_t j = 0; j < SLOTS; j++)
+            sl[j] = j < n ? tp->item_topic[b + j] : UINT32_MAX;
+        sl[SLOTS] = n;
+    }
+}
+
+vc_status vci_behaviour_population(const vc_portraits *pt, vci_behaviour_pop *pop)
+{
+    const vc_dataset *ds = pt->ds;
+    const vci_topics *tp = &pt->topics;
+    uint32_t nt = tp->ntopics;
+    pop->rating_mean = 0;
+    pop->topic_dev = vci_calloc(nt ? nt : 1, sizeof *pop->topic_dev);
+    double *dev = vci_calloc((size_t)nt + SPARES, sizeof *dev);
+    double *count = vci_calloc(nt ? nt : 1, sizeof *count);
+    uint32_t *slot = vci_malloc(((size_t)ds->nitems + 1) * (SLOTS + 1) * sizeof *slot);
+    vc_status s = pop->topic_dev && dev && count && slot ? VC_OK : VC_ERR_NOMEM;
+    if (s == VC_OK && pt->explicit_ratings) {
+        topic_slots(tp, ds->nitems, slot);
+        /* events per topic: whole numbers, the same in any order */
+        for (uint32_t it = 0; it < ds->nitems; it++)
+            for (uint32_t k = tp->item_start[it]; k < tp->item_start[it + 1]; k++)
+                count[tp->item_topic[k]] += (double)(ds->item_start[it + 1] - ds->item_start[it]);
+        double total = 0, n = 0;
+        for (uint32_t u = 0; u < ds->nusers; u++) {
+            uint64_t b = ds->user_start[u], e = ds->user_start[u + 1];
+            if (b == e)
+                continue;
+            double sum = 0;
+            for (uint64_t i = b; i < e; i++)
+                sum += ds->ev_value[i];
+            double mean = sum / (double)(e - b);
+            total += sum;
+            n += (double)(e - b);
+            for (uint64_t i = b; i < e; i++) {
+                uint32_t it = ds->ev_item[i];
+                const uint32_t *sl = slot + (size_t)it * (SLOTS + 1);
+                uint32_t spare = nt + (uint32_t)(i % SPARES);
+                double d = ds->ev_value[i] - mean;
+                for (uint32_t j = 0; j < SLOTS; j++)
+                    dev[sl[j] != UINT32_MAX ? sl[j] : spare] += d;
+                if (sl[SLOTS] > SLOTS) /* the other topics of a many-topic item */
+                    for (uint32_t k = tp->item_start[it] + SLOTS; k < tp->item_start[it + 1]; k++)
+                        dev[tp->item_topic[k]] += d;
+            }
+        }
+        for (uint32_t k = 0; k < nt; k++)
+            pop->topic_dev[k] = count[k] > 0 ? dev[k] / count[k] : 0;
+        pop->rating_mean = n > 0 ? total / n : 0;
+    }
+    vci_free(dev);
+    vci_free(count);
+    vci_free(slot);
+    if (s != VC_OK)
+        vci_behaviour_pop_free(pop);
+    return s;
+}
+
+static void fill_user(const fill_ctx *c, uint32_t u, float *row, double *share,
                       double *dev, double *wsum)
 {
     const vc_portraits *pt = c->pt;
@@ -157,14 +195,13 @@ static void fill_user(const fill_ctx *c, uint32_t u, double *share,
     const vci_column_map *m = &pt->map;
     const vci_topics *tp = &pt->topics;
     uint32_t nt = tp->ntopics;
-    float *row = pt->raw + (size_t)u * pt->ncols;
     uint64_t b = ds->user_start[u], e = ds->user_start[u + 1];
     double span = (double)(ds->time_last - ds->time_base);
 
     if (b == e) {
         row[m->recency] = (float)(span / DAY);
         if (m->rating_mean != UINT32_MAX)
-            row[m->rating_mean] = (float)c->pop.rating_mean;
+            row[m->rating_mean] = (float)c->pop->rating_mean;
         return;
     }
     for (uint32_t k = 0; k < nt; k++)
@@ -219,7 +256,7 @@ static void fill_user(const fill_ctx *c, uint32_t u, double *share,
         if (s > 0)
             entropy -= s * log(s);
         if (m->rating != UINT32_MAX)
-            row[m->rating + k] = (float)((dev[k] + c->shrinkage * c->pop.topic_dev[k]) /
+            row[m->rating + k] = (float)((dev[k] + c->shrinkage * c->pop->topic_dev[k]) /
                                          (wsum[k] + c->shrinkage));
     }
     row[m->entropy] = nt > 1 ? (float)(entropy / log((double)nt)) : 0.0f;
@@ -250,19 +287,19 @@ static vc_status fill_task(void *ctx, size_t task, unsigned worker)
     double *share = c->scratch + (size_t)worker * 3 * (nt + 1);
     size_t end = VCI_MIN((task + 1) * USERS_PER_TASK, c->nusers);
     for (size_t i = task * USERS_PER_TASK; i < end; i++)
-        fill_user(c, c->users ? c->users[i] : (uint32_t)i, share, share + nt + 1,
-                  share + 2 * (nt + 1));
+        fill_user(c, c->users ? c->users[i] : (uint32_t)i,
+                  c->rows + i * c->pt->ncols, share, share + nt + 1, share + 2 * (nt + 1));
     return VC_OK;
 }
 
-vc_status vci_behaviour_fill(vc_portraits *pt, const vc_options *opts,
+vc_status vci_behaviour_fill(const vc_portraits *pt, const vc_options *opts,
                              vci_pool *pool, const vci_progress *progress,
-                             const uint32_t *users, size_t nusers)
+                             const vci_behaviour_pop *pop, const uint32_t *users,
+                             size_t nusers, float *rows)
 {
-    fill_ctx c = {pt, {0, NULL}, 0, 0, NULL, users, users ? nusers : pt->nusers};
+    fill_ctx c = {pt, pop, 0, 0, NULL, users, users ? nusers : pt->nusers, rows};
     c.half_life = vci_opt_float(opts, VCI_OPT_PORTRAIT_HALF_LIFE_DAYS) * DAY;
     c.shrinkage = vci_opt_float(opts, VCI_OPT_PORTRAIT_SHRINKAGE);
-    VCI_CHECK(population(pt, &c.pop));
     size_t per = 3 * ((size_t)pt->topics.ntopics + 1);
     c.scratch = vci_calloc((size_t)vci_pool_size(pool) * per, sizeof *c.scratch);
     vc_status s = VC_ERR_NOMEM;
@@ -271,6 +308,5 @@ vc_status vci_behaviour_fill(vc_portraits *pt, const vc_options *opts,
         s = vci_parallel_for(pool, ntasks, fill_task, &c, progress);
     }
     vci_free(c.scratch);
-    vci_free(c.pop.topic_dev);
     return s;
 }

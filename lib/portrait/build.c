@@ -46,25 +46,29 @@ vc_status vci_portrait_column_stats(vc_portraits *pt)
 /* feat = z-score * weight with the z-score clipped to [-zmax, zmax] (0: no
  * clipping), so that a user far out on a nearly constant column cannot
  * become a community alone; constant columns give 0. */
+void vci_portrait_standardise_cols(vc_portraits *pt, double zmax, uint32_t u,
+                                   uint32_t first, uint32_t end)
+{
+    float *f = pt->feat + (size_t)u * pt->stride;
+    const float *r = pt->raw + (size_t)u * pt->ncols;
+    for (size_t c = first; c < end; c++) {
+        double sd = pt->col_std[c];
+        if (sd <= 1e-12) {
+            f[c] = 0;
+            continue;
+        }
+        double z = (r[c] - pt->col_mean[c]) / sd;
+        if (zmax > 0)
+            z = z < -zmax ? -zmax : z > zmax ? zmax : z;
+        f[c] = (float)(z * pt->schema.cols[c].weight);
+    }
+}
+
 void vci_portrait_standardise(vc_portraits *pt, const vc_options *opts)
 {
-    double zmax = vci_opt_float(opts, VCI_OPT_PORTRAIT_Z_CLIP);
-    size_t nc = pt->ncols;
-    for (size_t u = 0; u < pt->nusers; u++) {
-        float *f = pt->feat + u * pt->stride;
-        const float *r = pt->raw + u * nc;
-        for (size_t c = 0; c < nc; c++) {
-            double sd = pt->col_std[c];
-            if (sd <= 1e-12) {
-                f[c] = 0;
-                continue;
-            }
-            double z = (r[c] - pt->col_mean[c]) / sd;
-            if (zmax > 0)
-                z = z < -zmax ? -zmax : z > zmax ? zmax : z;
-            f[c] = (float)(z * pt->schema.cols[c].weight);
-        }
-    }
+    pt->z_clip = vci_opt_float(opts, VCI_OPT_PORTRAIT_Z_CLIP);
+    for (uint32_t u = 0; u < pt->nusers; u++)
+        vci_portrait_standardise_cols(pt, pt->z_clip, u, 0, pt->ncols);
 }
 
 static vc_status build(vc_portraits *pt, const vc_options *opts)
@@ -109,8 +113,12 @@ static vc_status build(vc_portraits *pt, const vc_options *opts)
         s = vci_pool_for_options(&pool, opts);
     if (s == VC_OK)
         s = vci_fact_fill(pt, fact, pool);
+    vci_behaviour_pop pop = {0, NULL};
     if (s == VC_OK)
-        s = vci_behaviour_fill(pt, opts, pool, &prog, NULL, 0);
+        s = vci_behaviour_population(pt, &pop);
+    if (s == VC_OK)
+        s = vci_behaviour_fill(pt, opts, pool, &prog, &pop, NULL, 0, pt->raw);
+    vci_behaviour_pop_free(&pop);
     if (s == VC_OK)
         s = vci_predictive_fill(pt, opts, pool);
     if (s == VC_OK)
@@ -118,7 +126,7 @@ static vc_status build(vc_portraits *pt, const vc_options *opts)
     if (s == VC_OK)
         vci_portrait_standardise(pt, opts);
     if (s == VC_OK)
-        s = vci_tags_build(pt);
+        s = vci_tags_build(pt, pool);
     vci_pool_free(pool);
     vci_fact_free(fact);
     return s;

@@ -280,7 +280,8 @@ static uint32_t same_column(const vc_portraits *pt, const vci_schema *s, uint32_
     return UINT32_MAX;
 }
 
-vc_status vci_fact_fill_users(vc_portraits *pt, const uint32_t *users, size_t n)
+vc_status vci_fact_fill_users(const vc_portraits *pt, const uint32_t *users, size_t n,
+                              float *rows)
 {
     /* plan again on the data set as it is now; values the portraits have no
      * column for (new attribute values) are dropped */
@@ -300,7 +301,7 @@ vc_status vci_fact_fill_users(vc_portraits *pt, const uint32_t *users, size_t n)
     for (size_t i = 0; i < n && s == VC_OK; i++) {
         memset(buf, 0, nc * sizeof *buf);
         fill_row(state, pt->ds, users[i], buf);
-        float *row = pt->raw + (size_t)users[i] * pt->ncols;
+        float *row = rows + i * pt->ncols;
         for (uint32_t c = 0; c < nc; c++)
             if (to[c] != UINT32_MAX)
                 row[to[c]] = buf[c];

@@ -12,7 +12,10 @@
  *  - the columns of one group are contiguous and groups of one layer are
  *    contiguous, in layer order fact, model, predictive;
  *  - tags of user u are tag_id/tag_weight[tag_start[u] .. tag_start[u+1]),
- *    heaviest first.
+ *    heaviest first;
+ *  - raw, feat and row_version may hold room for more than nusers rows (an
+ *    update grows them before it commits); rows from nusers on mean
+ *    nothing.
  * The portraits borrow the data set: it must outlive them.
  */
 #ifndef VCOMM_PORTRAIT_H
@@ -110,6 +113,7 @@ struct vc_portraits {
     float *feat;       /* [nusers * stride], aligned */
     float *col_mean;   /* [ncols] of raw */
     float *col_std;    /* [ncols] of raw */
+    double z_clip;     /* the portrait.z_clip feat was standardised with */
     bool explicit_ratings;
     bool purchases;
 
@@ -136,32 +140,122 @@ struct vc_portraits {
 vc_status vci_fact_plan(vc_portraits *pt, void **state);
 vc_status vci_fact_fill(vc_portraits *pt, void *state, vci_pool *pool);
 /** The fact columns of the given users, planned again on the data set as
- *  it is now and matched to pt's columns by group and name. */
-vc_status vci_fact_fill_users(vc_portraits *pt, const uint32_t *users, size_t n);
+ *  it is now and matched to pt's columns by group and name, into rows
+ *  (row i: users[i], ncols floats, zero beforehand). */
+vc_status vci_fact_fill_users(const vc_portraits *pt, const uint32_t *users, size_t n,
+                              float *rows);
 void vci_fact_free(void *state);
 
 vc_status vci_behaviour_plan(vc_portraits *pt, const vc_options *opts);
+/* The population statistics behind the behaviour layer's rating columns:
+ * the mean rating and, per topic, the mean deviation of ratings from their
+ * user's own mean (explicit data; zeros otherwise). */
+typedef struct vci_behaviour_pop {
+    double rating_mean;
+    double *topic_dev;   /* [ntopics] */
+} vci_behaviour_pop;
+
+vc_status vci_behaviour_population(const vc_portraits *pt, vci_behaviour_pop *pop);
+void vci_behaviour_pop_free(vci_behaviour_pop *pop);
 /** Fill the behaviour columns of users[0..n) (every user when users is
- *  NULL); the rows must be zero. */
-vc_status vci_behaviour_fill(vc_portraits *pt, const vc_options *opts,
+ *  NULL) into rows (row i: the i-th user, ncols floats, zero beforehand). */
+vc_status vci_behaviour_fill(const vc_portraits *pt, const vc_options *opts,
                              vci_pool *pool, const vci_progress *progress,
-                             const uint32_t *users, size_t n);
+                             const vci_behaviour_pop *pop, const uint32_t *users,
+                             size_t n, float *rows);
+
+/* The raw rows of users [0, nusers) as a computation sees them: user
+ * users[i] (users increasing, n of them) has the row side + i * ncols,
+ * every other user its row of raw. An update reads the rows it is about to
+ * commit this way (update.c); vci_rows_of(pt) is pt's own rows. */
+typedef struct vci_rows {
+    const float *raw;
+    uint32_t nusers, ncols;
+    const uint32_t *users;
+    size_t n;
+    const float *side;
+} vci_rows;
+
+/* What the predictive layer learns from every user (predictive.c). */
+typedef struct vci_predictive_fit {
+    size_t rank;        /* 0: affinity is the share itself */
+    double *mean;       /* [ntopics] mean share */
+    double *by_topic;   /* [ntopics * rank] the leading eigenvectors of the */
+    double *by_rank;    /* [rank * ntopics] shares' covariance, both ways */
+    double median_gap;  /* days, for users with fewer than two events */
+} vci_predictive_fit;
 
 vc_status vci_predictive_plan(vc_portraits *pt);
-vc_status vci_predictive_fill(vc_portraits *pt, const vc_options *opts,
-                              vci_pool *pool);
+/** Fit the affinity factorisation and the median gap on rows (their
+ *  fact and behaviour columns). */
+vc_status vci_predictive_fit_on(vci_predictive_fit *f, const vc_portraits *pt,
+                                const vci_rows *rows, const vc_options *opts,
+                                vci_pool *pool);
+void vci_predictive_fit_free(vci_predictive_fit *f);
+/** The two halves of vci_predictive_fit_on, for a caller that runs them
+ *  side by side (they set different fields of f, zeroed beforehand): the
+ *  affinity factorisation (its covariance on pool's workers; NULL: on the
+ *  calling thread) and the median gap. */
+vc_status vci_predictive_fit_affinity(vci_predictive_fit *f, const vc_portraits *pt,
+                                      const vci_rows *rows, const vc_options *opts,
+                                      vci_pool *pool);
+vc_status vci_predictive_fit_churn(vci_predictive_fit *f, const vc_portraits *pt,
+                                   const vci_rows *rows);
+/** The predictive columns of user u's raw row from its behaviour columns;
+ *  cannot fail. */
+void vci_predictive_apply(const vc_portraits *pt, const vci_predictive_fit *f,
+                          uint32_t u, float *row);
+/** Fit on pt's rows and apply to every row. */
+vc_status vci_predictive_fill(vc_portraits *pt, const vc_options *opts, vci_pool *pool);
 
 /** Column means and standard deviations of raw (build.c). */
 vc_status vci_portrait_column_stats(vc_portraits *pt);
 /** feat of every user from raw, col_mean, col_std and the weights, z-scores
- *  clipped at portrait.z_clip (build.c). */
+ *  clipped at portrait.z_clip, which pt->z_clip records (build.c). */
 void vci_portrait_standardise(vc_portraits *pt, const vc_options *opts);
+/** feat of columns [first, end) of user u, z-scores clipped at zmax. */
+void vci_portrait_standardise_cols(vc_portraits *pt, double zmax, uint32_t u,
+                                   uint32_t first, uint32_t end);
 
 /** Free the per-user arrays (raw, feat, row versions, tags) (build.c). */
 void vci_portrait_free_rows(vc_portraits *pt);
 
-/** Derive every user's tags from raw (tags.c). */
-vc_status vci_tags_build(vc_portraits *pt);
+/* Tags being derived (tags.c), in three steps so that an update can
+ * derive them while it commits its rows in place:
+ *  - vci_tags_prepare makes every allocation (the tag index sized for the
+ *    most tags a user can get) and the thresholds (population quantiles
+ *    of the rows, on columns an update's commit leaves as they are);
+ *  - vci_tags_fill_block derives the tags of users [block * VCI_TAG_BLOCK,
+ *    (block + 1) * VCI_TAG_BLOCK) from pt->raw into the block's part of
+ *    the index; blocks are independent, so they may run in parallel;
+ *  - vci_tags_install packs the blocks and installs the tags in pt (its
+ *    old tags freed; tb left empty).
+ * Fill and install cannot fail. */
+#define VCI_TAG_BLOCK 4096
+typedef struct vci_tag_build {
+    uint32_t nusers, ntags;
+    size_t per_user;       /* the most tags a user can get */
+    vci_strpool names;
+    size_t *name;          /* [ntags] */
+    uint32_t *start;       /* [nusers + 1] */
+    uint32_t *id;          /* [nusers * per_user] */
+    float *weight;         /* [nusers * per_user] */
+    float heavy, light, spender;  /* event and spending quantiles */
+    double rating_mean;
+    double *pop_share;     /* [ntopics + 1] mean share per topic */
+} vci_tag_build;
+
+static inline size_t vci_tags_blocks(uint32_t nusers)
+{
+    return ((size_t)nusers + VCI_TAG_BLOCK - 1) / VCI_TAG_BLOCK;
+}
+vc_status vci_tags_prepare(vci_tag_build *tb, const vc_portraits *pt, const vci_rows *rows);
+void vci_tags_fill_block(const vci_tag_build *tb, const vc_portraits *pt, size_t block);
+void vci_tags_install(vci_tag_build *tb, vc_portraits *pt);
+void vci_tags_discard(vci_tag_build *tb);
+/** Derive every user's tags from raw: prepare, fill every block (in
+ *  parallel), install. */
+vc_status vci_tags_build(vc_portraits *pt, vci_pool *pool);
 
 /** Eigen-decomposition of the symmetric n x n matrix a (destroyed) by
  *  cyclic Jacobi rotations (eigen.c): eigenvalues into w (unsorted),
@@ -176,6 +270,20 @@ static inline const float *vci_pt_raw(const vc_portraits *pt, uint32_t u)
 static inline const float *vci_pt_feat(const vc_portraits *pt, uint32_t u)
 {
     return pt->feat + (size_t)u * pt->stride;
+}
+
+static inline vci_rows vci_rows_of(const vc_portraits *pt)
+{
+    return (vci_rows){pt->raw, pt->nusers, pt->ncols, NULL, 0, NULL};
+}
+
+/* The row of user u, for users read in increasing order: *next (0 before
+ * the first user) is the position in r->users. */
+static inline const float *vci_rows_next(const vci_rows *r, uint32_t u, size_t *next)
+{
+    if (*next < r->n && r->users[*next] == u)
+        return r->side + (*next)++ * (size_t)r->ncols;
+    return r->raw + (size_t)u * r->ncols;
 }
 
 #endif /* VCOMM_PORTRAIT_H */

@@ -17,10 +17,17 @@
  *   "at risk"          >= 3 events and churn risk >= 0.8; weight = risk
  *   "focused" / "eclectic"   active, topic entropy <= 0.35 / >= 0.85
  * A user's tags are sorted by weight, heaviest first (ties by tag id).
+ *
+ * Every allocation and the thresholds come first (vci_tags_prepare: the
+ * tag index sized for the most tags a user can get; population quantiles
+ * of columns an update's commit does not change), so that deriving the
+ * tags from raw, block by block in parallel (vci_tags_fill_block), and
+ * installing them (vci_tags_install) cannot fail: an update prepares
+ * before it commits its rows in place and derives each block's tags as it
+ * commits the block.
  */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "portrait.h"
 
@@ -32,32 +39,28 @@ static const char *const fixed_names[T_FIXED] = {
     "generous rater", "harsh rater", "heavy user", "light user", "new",
     "weekend", "night owl", "high spender", "at risk", "focused", "eclectic"};
 
-static int cmp_float(const void *a, const void *b)
+/* The values > 0 of column col over the rows, into v; their count. */
+static size_t positive(const vci_rows *rows, uint32_t col, double *v)
 {
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
-/* The q-quantile of column col over users passing keep (>0 values). */
-static vc_status quantile(const vc_portraits *pt, uint32_t col, double q,
-                          float *out)
-{
-    float *v = vci_calloc(pt->nusers ? pt->nusers : 1, sizeof *v);
-    if (!v)
-        return VC_ERR_NOMEM;
-    size_t n = 0;
-    for (uint32_t u = 0; u < pt->nusers; u++) {
-        float x = pt->raw[(size_t)u * pt->ncols + col];
+    size_t n = 0, next = 0;
+    for (uint32_t u = 0; u < rows->nusers; u++) {
+        float x = vci_rows_next(rows, u, &next)[col];
         if (x > 0)
             v[n++] = x;
     }
-    qsort(v, n, sizeof *v, cmp_float);
-    *out = n ? v[(size_t)fmin((double)n - 1, floor(q * (double)n))] : INFINITY;
-    vci_free(v);
-    return VC_OK;
+    return n;
+}
+
+/* The q-quantile of v[0..n) (reordered), INFINITY when n is 0. */
+static float quantile(double *v, size_t n, double q)
+{
+    return n ? (float)vci_select(v, n, (size_t)fmin((double)n - 1, floor(q * (double)n)))
+             : INFINITY;
 }
 
 typedef struct tag_pick { uint32_t id; float w; } tag_pick;
+
+#define MAX_LOVERS 3
 
 static int by_weight(const void *a, const void *b)
 {
@@ -67,31 +70,39 @@ static int by_weight(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
-static vc_status register_names(vc_portraits *pt)
+/* A user's few tags by weight (insertion sort: a tag appears once, so the
+ * order is total and any sort gives this one). */
+static void sort_picks(tag_pick *p, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && by_weight(&p[j], &p[j - 1]) < 0; j--) {
+            tag_pick t = p[j];
+            p[j] = p[j - 1];
+            p[j - 1] = t;
+        }
+}
+
+static vc_status register_names(vci_tag_build *tb, const vc_portraits *pt)
 {
     uint32_t nt = pt->topics.ntopics;
-    pt->ntags = nt + T_FIXED;
-    pt->tag_name = vci_calloc(pt->ntags, sizeof *pt->tag_name);
-    if (!pt->tag_name)
+    tb->ntags = nt + T_FIXED;
+    tb->name = vci_calloc(tb->ntags, sizeof *tb->name);
+    if (!tb->name)
         return VC_ERR_NOMEM;
     char buf[300];
-    for (uint32_t k = 0; k < pt->ntags; k++) {
+    for (uint32_t k = 0; k < tb->ntags; k++) {
         if (k < nt)
             snprintf(buf, sizeof buf, "%.280s lover", vci_topic_name(&pt->topics, k));
         else
             snprintf(buf, sizeof buf, "%s", fixed_names[k - nt]);
-        VCI_CHECK(vci_strpool_add(&pt->tag_names, buf, strlen(buf), &pt->tag_name[k]));
+        VCI_CHECK(vci_strpool_add(&tb->names, buf, strlen(buf), &tb->name[k]));
     }
     return VC_OK;
 }
 
-typedef struct thresholds {
-    float heavy, light, spender;
-    double rating_mean;
-    double *pop_share;
-} thresholds;
-
-static size_t user_tags(const vc_portraits *pt, const thresholds *th,
+/* The tags of user u into out (room for MAX_LOVERS + T_FIXED); their
+ * count. */
+static size_t user_tags(const vc_portraits *pt, const vci_tag_build *th,
                         uint32_t u, tag_pick *out)
 {
     const vci_column_map *m = &pt->map;
@@ -104,19 +115,19 @@ static size_t user_tags(const vc_portraits *pt, const thresholds *th,
         return 0;
     bool active = nev >= 5;
     if (active) {
-        tag_pick lovers[3];
+        tag_pick lovers[MAX_LOVERS];
         size_t nl = 0;
         for (uint32_t k = 0; k < nt; k++) {
             float s = row[m->share + k];
             if (s < 0.2f || s < 1.5 * th->pop_share[k])
                 continue;
             tag_pick p = {k, s};
-            if (nl < 3) {
+            if (nl < MAX_LOVERS) {
                 lovers[nl++] = p;
-            } else if (by_weight(&p, &lovers[2]) < 0) {
-                lovers[2] = p;
+            } else if (by_weight(&p, &lovers[MAX_LOVERS - 1]) < 0) {
+                lovers[MAX_LOVERS - 1] = p;
             }
-            qsort(lovers, nl, sizeof *lovers, by_weight);
+            sort_picks(lovers, nl);
         }
         for (size_t i = 0; i < nl; i++)
             out[n++] = lovers[i];
@@ -151,49 +162,157 @@ static size_t user_tags(const vc_portraits *pt, const thresholds *th,
         out[n++] = (tag_pick){base + T_FOCUSED, 1 - row[m->entropy]};
     else if (active && nt > 1 && row[m->entropy] >= 0.85f)
         out[n++] = (tag_pick){base + T_ECLECTIC, row[m->entropy]};
-    qsort(out, n, sizeof *out, by_weight);
+    sort_picks(out, n);
     return n;
 }
 
-vc_status vci_tags_build(vc_portraits *pt)
+/* The most tags one user can get: its lovers, and each fixed tag once. */
+static size_t most_per_user(const vc_portraits *pt)
+{
+    return VCI_MIN((size_t)pt->topics.ntopics, (size_t)MAX_LOVERS) + T_FIXED;
+}
+
+void vci_tags_discard(vci_tag_build *tb)
+{
+    vci_strpool_free(&tb->names);
+    vci_free(tb->name);
+    vci_free(tb->start);
+    vci_free(tb->id);
+    vci_free(tb->weight);
+    vci_free(tb->pop_share);
+    memset(tb, 0, sizeof *tb);
+    vci_strpool_init(&tb->names);
+}
+
+/* The thresholds: population quantiles of the rows, and the build's means. */
+static vc_status thresholds(vci_tag_build *tb, const vc_portraits *pt, const vci_rows *rows)
 {
     const vci_column_map *m = &pt->map;
-    uint32_t nt = pt->topics.ntopics;
-    thresholds th = {0};
-    VCI_CHECK(register_names(pt));
-    VCI_CHECK(quantile(pt, m->events, 0.9, &th.heavy));
-    VCI_CHECK(quantile(pt, m->events, 0.1, &th.light));
-    th.spender = INFINITY;
+    double *v = vci_malloc(VCI_MAX((size_t)rows->nusers, 1) * sizeof *v);
+    if (!v)
+        return VC_ERR_NOMEM;
+    size_t active = positive(rows, m->events, v);
+    tb->heavy = quantile(v, active, 0.9);
+    tb->light = quantile(v, active, 0.1);
+    tb->spender = INFINITY;
     if (m->monetary != UINT32_MAX)
-        VCI_CHECK(quantile(pt, m->monetary, 0.9, &th.spender));
-    th.rating_mean = m->rating_mean != UINT32_MAX ? pt->col_mean[m->rating_mean] : 0;
-    th.pop_share = vci_calloc(nt + 1, sizeof *th.pop_share);
-    pt->tag_start = vci_calloc((size_t)pt->nusers + 1, sizeof *pt->tag_start);
-    tag_pick *buf = vci_calloc(nt + T_FIXED + 4, sizeof *buf);
-    size_t cap = 0, wcap = 0, len = 0;
-    vc_status s = th.pop_share && pt->tag_start && buf ? VC_OK : VC_ERR_NOMEM;
-    for (uint32_t k = 0; k < nt && s == VC_OK; k++)
-        th.pop_share[k] = pt->col_mean[m->share + k];
-    for (uint32_t u = 0; u < pt->nusers && s == VC_OK; u++) {
-        size_t n = user_tags(pt, &th, u, buf);
-        size_t need = len + n;
-        s = vci_reserve((void **)&pt->tag_id, &cap, need, sizeof *pt->tag_id);
-        if (s == VC_OK && cap != wcap) { /* keep weights as long as ids */
-            float *w = vci_array_realloc(pt->tag_weight, cap, sizeof *w);
-            if (!w)
-                s = VC_ERR_NOMEM;
-            else {
-                pt->tag_weight = w;
-                wcap = cap;
-            }
-        }
-        for (size_t i = 0; i < n && s == VC_OK; i++) {
-            pt->tag_id[len] = buf[i].id;
-            pt->tag_weight[len++] = buf[i].w;
-        }
-        pt->tag_start[u + 1] = (uint32_t)len;
+        tb->spender = quantile(v, positive(rows, m->monetary, v), 0.9);
+    vci_free(v);
+    tb->rating_mean = m->rating_mean != UINT32_MAX ? pt->col_mean[m->rating_mean] : 0;
+    for (uint32_t k = 0; k < pt->topics.ntopics; k++)
+        tb->pop_share[k] = pt->col_mean[m->share + k];
+    return VC_OK;
+}
+
+vc_status vci_tags_prepare(vci_tag_build *tb, const vc_portraits *pt, const vci_rows *rows)
+{
+    memset(tb, 0, sizeof *tb);
+    vci_strpool_init(&tb->names);
+    tb->nusers = rows->nusers;
+    tb->per_user = most_per_user(pt);
+    size_t cap;
+    if (!vci_mul_ok((size_t)tb->nusers, tb->per_user, &cap) || cap > UINT32_MAX)
+        return vci_error(VC_ERR_NOMEM, "too many users for the tag index");
+    vc_status s = register_names(tb, pt);
+    if (s == VC_OK) {
+        /* ids and weights are written only as far as each block's tags go:
+         * the rest of the bound is never touched, and given back on install */
+        tb->start = vci_calloc((size_t)tb->nusers + 1, sizeof *tb->start);
+        tb->id = vci_malloc(VCI_MAX(cap, 1) * sizeof *tb->id);
+        tb->weight = vci_malloc(VCI_MAX(cap, 1) * sizeof *tb->weight);
+        tb->pop_share = vci_calloc((size_t)pt->topics.ntopics + 1, sizeof *tb->pop_share);
+        if (!tb->start || !tb->id || !tb->weight || !tb->pop_share)
+            s = VC_ERR_NOMEM;
     }
-    vci_free(buf);
-    vci_free(th.pop_share);
+    if (s == VC_OK)
+        s = thresholds(tb, pt, rows);
+    if (s != VC_OK)
+        vci_tags_discard(tb);
     return s;
+}
+
+void vci_tags_fill_block(const vci_tag_build *tb, const vc_portraits *pt, size_t block)
+{
+    uint32_t begin = (uint32_t)(block * VCI_TAG_BLOCK);
+    uint32_t end = (uint32_t)VCI_MIN((size_t)begin + VCI_TAG_BLOCK, (size_t)tb->nusers);
+    size_t at = (size_t)begin * tb->per_user;
+    tag_pick picks[MAX_LOVERS + T_FIXED];
+    for (uint32_t u = begin; u < end; u++) {
+        size_t n = user_tags(pt, tb, u, picks);
+        for (size_t i = 0; i < n; i++) {
+            tb->id[at] = picks[i].id;
+            tb->weight[at++] = picks[i].w;
+        }
+        tb->start[u + 1] = (uint32_t)n; /* a count until installed */
+    }
+}
+
+/* Hand back the part of the ids' and weights' bound that was not used; a
+ * block that cannot shrink is kept as it is. */
+static void shrink(void **block, size_t bytes)
+{
+    void *p = vci_realloc(*block, VCI_MAX(bytes, 1));
+    if (p)
+        *block = p;
+    else
+        vci_clear_error(); /* not an error: the block stays valid */
+}
+
+void vci_tags_install(vci_tag_build *tb, vc_portraits *pt)
+{
+    /* pack the blocks' tags, counts into offsets */
+    size_t len = 0;
+    for (size_t b = 0; b < vci_tags_blocks(tb->nusers); b++) {
+        uint32_t begin = (uint32_t)(b * VCI_TAG_BLOCK);
+        uint32_t end = (uint32_t)VCI_MIN((size_t)begin + VCI_TAG_BLOCK, (size_t)tb->nusers);
+        size_t from = (size_t)begin * tb->per_user, n = 0;
+        for (uint32_t u = begin; u < end; u++) {
+            n += tb->start[u + 1];
+            tb->start[u + 1] = (uint32_t)(len + n);
+        }
+        memmove(tb->id + len, tb->id + from, n * sizeof *tb->id);
+        memmove(tb->weight + len, tb->weight + from, n * sizeof *tb->weight);
+        len += n;
+    }
+    shrink((void **)&tb->id, len * sizeof *tb->id);
+    shrink((void **)&tb->weight, len * sizeof *tb->weight);
+    /* swap: pt takes the new tags, tb the old ones to free */
+    vci_strpool names = pt->tag_names;
+    size_t *name = pt->tag_name;
+    uint32_t *start = pt->tag_start, *id = pt->tag_id;
+    float *weight = pt->tag_weight;
+    pt->tag_names = tb->names;
+    pt->tag_name = tb->name;
+    pt->ntags = tb->ntags;
+    pt->tag_start = tb->start;
+    pt->tag_id = tb->id;
+    pt->tag_weight = tb->weight;
+    tb->names = names;
+    tb->name = name;
+    tb->start = start;
+    tb->id = id;
+    tb->weight = weight;
+    vci_tags_discard(tb);
+}
+
+typedef struct fill_ctx { const vci_tag_build *tb; const vc_portraits *pt; } fill_ctx;
+
+static vc_status fill_task(void *ctx, size_t task, unsigned worker)
+{
+    (void)worker;
+    const fill_ctx *c = ctx;
+    vci_tags_fill_block(c->tb, c->pt, task);
+    return VC_OK;
+}
+
+vc_status vci_tags_build(vc_portraits *pt, vci_pool *pool)
+{
+    vci_tag_build tb;
+    vci_rows rows = vci_rows_of(pt);
+    VCI_CHECK(vci_tags_prepare(&tb, pt, &rows));
+    /* tasks that never fail, no progress: the loop cannot fail */
+    fill_ctx c = {&tb, pt};
+    (void)vci_parallel_for(pool, vci_tags_blocks(pt->nusers), fill_task, &c, NULL);
+    vci_tags_install(&tb, pt);
+    return VC_OK;
 }

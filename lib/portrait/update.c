@@ -11,15 +11,42 @@
  *    set: recency (shifted by the time the data set's end moved) and the
  *    predictive layer, which is cheap and refitted on all rows (affinity
  *    factorisation, churn, return propensity);
- *  - every feature row (standardised with the column means and deviations
- *    of the build, which stay fixed so the communities' space does not
- *    move) and every user's tags.
+ *  - the feature cells of what changed (every cell of a touched row, the
+ *    moving columns of the others), standardised with the column means and
+ *    deviations of the build, which stay fixed so the communities' space
+ *    does not move (the other cells would come out the same); should the
+ *    update run with another portrait.z_clip than the feature rows were
+ *    made with, every cell;
+ *  - every user's tags (their thresholds are population quantiles).
  * What stays: the schema (a category or attribute value that appeared
  * since the build gets no column until a rebuild), the topic set (new
  * items are mapped onto it) and the standardisation.
  *
- * Invariant: all work goes into new arrays; the portraits change only when
- * everything succeeded (on error they are exactly as before).
+ * How: in two phases, so the work is proportional to the touched users
+ * plus a few passes over a handful of columns (and, for the population
+ * statistics and the fact plan, over the data set), and no full-size
+ * matrix is allocated or copied.
+ *  1. compute: everything that can fail, into side buffers sized by what
+ *     changes: the touched users' raw rows (ntouched x ncols; the fact
+ *     layer and the behaviour layer's population statistics side by side,
+ *     then the behaviour rows), the topics of new items, the predictive
+ *     fit (factorisation and median gap, fitted on the rows as they will
+ *     be: touched rows from the side buffer, the others from pt->raw), the
+ *     tags' arrays and thresholds; last, raw, feat and row_version grow to
+ *     the data set's users;
+ *  2. commit: in place, with no allocation and nothing that can fail, in
+ *     parallel over blocks of users: each row takes its new values
+ *     (touched rows copied from the side buffer, the others' recency
+ *     shifted), its predictive columns and the features of what changed,
+ *     then the block's tags are derived; then the tags are installed, and
+ *     the item topics and the scalars.
+ *
+ * Invariant: on error the portraits are exactly as before. Before the
+ * commit the only change to pt is the growth of raw, feat and row_version
+ * (realloc: the first nusers rows keep their values; nusers is unchanged,
+ * so nothing reads the room beyond them, which the next update grows again
+ * and fills) and, once nothing else can fail, a NULL row_version replaced
+ * by zeros (what NULL means).
  */
 #include <math.h>
 
@@ -27,118 +54,273 @@
 
 #define DAY 86400.0
 
-/* The portraits being computed: new arrays over the old struct's copy. */
-typedef struct shadow {
-    vc_portraits pt;
-    uint32_t *touched;
+/* What the compute phase makes for the commit. */
+typedef struct update {
+    vc_portraits *pt;
+    const vc_dataset *ds;
+    uint32_t nusers;            /* the data set's users: rows after the commit */
+    uint32_t *touched;          /* the users whose rows are recomputed, increasing */
     size_t ntouched;
-    bool new_topics;
-} shadow;
+    float *rows;                /* [ntouched * ncols] their raw rows (not the
+                                   predictive columns, applied at commit) */
+    uint32_t *item_start;       /* the topics CSR extended to new items, */
+    uint32_t *item_topic;       /* NULL when no item was added */
+    vci_predictive_fit fit;
+    vci_tag_build tags;
+    vci_pool *pool;
+    double shift, span;         /* days the data set's end moved; its span */
+    double zmax;                /* this update's portrait.z_clip */
+    bool all_cells;             /* z_clip changed: standardise every cell */
+} update;
 
-static void shadow_free(shadow *sh)
+static void update_free(update *up)
 {
-    vc_portraits *p = &sh->pt;
-    vci_portrait_free_rows(p);
-    if (sh->new_topics) {
-        vci_free(p->topics.item_start);
-        vci_free(p->topics.item_topic);
-    }
-    vci_free(sh->touched);
+    vci_free(up->touched);
+    vci_free(up->rows);
+    vci_free(up->item_start);
+    vci_free(up->item_topic);
+    vci_predictive_fit_free(&up->fit);
+    vci_tags_discard(&up->tags);
+    vci_pool_free(up->pool);
+}
+
+/* ---- compute: everything that can fail --------------------------------------- */
+
+static bool is_touched(const vc_portraits *pt, uint32_t u)
+{
+    return u >= pt->nusers || vci_ds_user_gen(pt->ds, u) > pt->ds_generation;
 }
 
 /* The users whose rows must be recomputed. */
-static vc_status find_touched(const vc_portraits *old, shadow *sh)
+static vc_status find_touched(update *up)
 {
-    const vc_dataset *ds = old->ds;
-    sh->touched = vci_calloc(VCI_MAX(ds->nusers, 1u), sizeof *sh->touched);
-    if (!sh->touched)
+    size_t n = 0;
+    for (uint32_t u = 0; u < up->nusers; u++)
+        n += is_touched(up->pt, u);
+    up->touched = vci_malloc(VCI_MAX(n, 1) * sizeof *up->touched);
+    if (!up->touched)
         return VC_ERR_NOMEM;
-    for (uint32_t u = 0; u < ds->nusers; u++)
-        if (u >= old->nusers || vci_ds_user_gen(ds, u) > old->ds_generation)
-            sh->touched[sh->ntouched++] = u;
-    return VC_OK;
-}
-
-/* New arrays: the old rows copied, touched rows zero. */
-static vc_status copy_rows(const vc_portraits *old, shadow *sh)
-{
-    vc_portraits *p = &sh->pt;
-    const vc_dataset *ds = old->ds;
-    size_t nu = VCI_MAX(ds->nusers, 1u), cells;
-    if (!vci_mul_ok(nu, VCI_MAX(p->ncols, 1u), &cells))
-        return vci_error(VC_ERR_NOMEM, "portrait matrix too large");
-    p->raw = vci_calloc(cells, sizeof *p->raw);
-    p->feat = vci_aligned_calloc(nu * VCI_MAX(p->stride, 16u), sizeof *p->feat);
-    p->row_version = vci_calloc(nu, sizeof *p->row_version);
-    if (!p->raw || !p->feat || !p->row_version)
-        return VC_ERR_NOMEM;
-    memcpy(p->raw, old->raw, (size_t)old->nusers * old->ncols * sizeof *p->raw);
-    if (old->row_version)
-        memcpy(p->row_version, old->row_version, old->nusers * sizeof *p->row_version);
-    for (size_t i = 0; i < sh->ntouched; i++) {
-        uint32_t u = sh->touched[i];
-        memset(p->raw + (size_t)u * p->ncols, 0, p->ncols * sizeof *p->raw);
-        p->row_version[u] = old->version + 1;
-    }
-    p->nusers = ds->nusers;
+    for (uint32_t u = 0; u < up->nusers; u++)
+        if (is_touched(up->pt, u))
+            up->touched[up->ntouched++] = u;
     return VC_OK;
 }
 
 /* Items added since the build get topics. */
-static vc_status extend_topics(const vc_portraits *old, shadow *sh)
+static vc_status extend_topics(update *up)
 {
-    const vc_dataset *ds = old->ds;
-    if (ds->nitems == old->nitems)
+    const vc_portraits *pt = up->pt;
+    if (up->ds->nitems == pt->nitems)
         return VC_OK;
-    VCI_CHECK(vci_topics_extend(&old->topics, old->nitems, ds, &sh->pt.topics.item_start,
-                                &sh->pt.topics.item_topic));
-    sh->new_topics = true;
+    return vci_topics_extend(&pt->topics, pt->nitems, up->ds, &up->item_start,
+                             &up->item_topic);
+}
+
+/* The fact layer (planned again on every user) and the behaviour layer's
+ * population statistics (over every event) both read the whole data set
+ * and do not depend on each other: they run side by side. */
+typedef struct layers_ctx {
+    const update *up;
+    const vc_portraits *cur;
+    vci_behaviour_pop pop;
+} layers_ctx;
+
+static vc_status layers_task(void *ctx, size_t task, unsigned worker)
+{
+    (void)worker;
+    layers_ctx *c = ctx;
+    const update *up = c->up;
+    if (task == 0)
+        return vci_fact_fill_users(c->cur, up->touched, up->ntouched, up->rows);
+    return vci_behaviour_population(c->cur, &c->pop);
+}
+
+/* The fact and behaviour columns of the touched rows, into up->rows. */
+static vc_status compute_rows(update *up, const vc_options *opts)
+{
+    const vc_portraits *pt = up->pt;
+    size_t cells;
+    if (!vci_mul_ok(VCI_MAX(up->ntouched, 1), VCI_MAX(pt->ncols, 1u), &cells))
+        return vci_error(VC_ERR_NOMEM, "portrait matrix too large");
+    up->rows = vci_calloc(cells, sizeof *up->rows);
+    if (!up->rows)
+        return VC_ERR_NOMEM;
+    /* the portraits as the layers see them: topics extended to new items */
+    vc_portraits cur = *pt;
+    if (up->item_start) {
+        cur.topics.item_start = up->item_start;
+        cur.topics.item_topic = up->item_topic;
+    }
+    layers_ctx c = {up, &cur, {0, NULL}};
+    vc_status s = vci_parallel_for(up->pool, 2, layers_task, &c, NULL);
+    vci_progress prog = vci_progress_of(opts, "portraits");
+    if (s == VC_OK)
+        s = vci_behaviour_fill(&cur, opts, up->pool, &prog, &c.pop, up->touched,
+                               up->ntouched, up->rows);
+    vci_behaviour_pop_free(&c.pop);
+    return s;
+}
+
+/* raw, feat and row_version get room for the data set's users; the first
+ * pt->nusers rows keep their values (see the invariant above). A NULL
+ * row_version becomes an array only once nothing else can fail here, so a
+ * failure leaves no new block behind. */
+static vc_status grow(update *up)
+{
+    vc_portraits *pt = up->pt;
+    size_t nu = VCI_MAX(up->nusers, 1u), raw_cells, feat_cells;
+    if (!vci_mul_ok(nu, VCI_MAX(pt->ncols, 1u), &raw_cells) ||
+        !vci_mul_ok(nu, VCI_MAX(pt->stride, 16u), &feat_cells))
+        return vci_error(VC_ERR_NOMEM, "portrait matrix too large");
+    uint32_t *fresh = NULL;
+    if (!pt->row_version) {
+        fresh = vci_calloc(nu, sizeof *fresh); /* zeros: what NULL meant */
+        if (!fresh)
+            return VC_ERR_NOMEM;
+    } else if (up->nusers > pt->nusers) {
+        uint32_t *version = vci_array_realloc(pt->row_version, nu, sizeof *version);
+        if (!version)
+            return VC_ERR_NOMEM;
+        pt->row_version = version;
+    }
+    if (up->nusers > pt->nusers) {
+        float *raw = vci_array_realloc(pt->raw, raw_cells, sizeof *raw);
+        if (raw)
+            pt->raw = raw;
+        /* the grown part zeroed: the padding of the new feature rows */
+        float *feat = raw ? vci_aligned_resize(pt->feat, (size_t)pt->nusers * pt->stride,
+                                               feat_cells, sizeof *feat)
+                          : NULL;
+        if (!feat) {
+            vci_free(fresh);
+            return VC_ERR_NOMEM;
+        }
+        pt->feat = feat;
+    }
+    if (fresh)
+        pt->row_version = fresh;
     return VC_OK;
 }
 
-/* Rows not recomputed: recency moves with the data set's end (a user
- * without events has the whole span). */
-static void shift_recency(const vc_portraits *old, shadow *sh)
+/* The affinity factorisation, the median gap and the tags' preparation
+ * read every row as it will be, independently: side by side (the
+ * covariance then runs on its task's worker alone). */
+typedef struct fits_ctx {
+    update *up;
+    const vci_rows *rows;
+    const vc_options *opts;
+} fits_ctx;
+
+static vc_status fits_task(void *ctx, size_t task, unsigned worker)
 {
-    const vc_dataset *ds = old->ds;
-    vc_portraits *p = &sh->pt;
-    double shift = (double)(ds->time_last - old->time_last) / DAY;
-    double span = (double)(ds->time_last - ds->time_base) / DAY;
-    size_t t = 0;
-    for (uint32_t u = 0; u < old->nusers; u++) {
-        if (t < sh->ntouched && sh->touched[t] == u) {
-            t++;
-            continue;
-        }
-        float *row = p->raw + (size_t)u * p->ncols;
-        bool active = ds->user_start[u + 1] > ds->user_start[u];
-        row[p->map.recency] = active ? (float)(row[p->map.recency] + shift) : (float)span;
-    }
+    (void)worker;
+    const fits_ctx *c = ctx;
+    update *up = c->up;
+    if (task == 0)
+        return vci_predictive_fit_affinity(&up->fit, up->pt, c->rows, c->opts, NULL);
+    if (task == 1)
+        return vci_predictive_fit_churn(&up->fit, up->pt, c->rows);
+    return vci_tags_prepare(&up->tags, up->pt, c->rows);
 }
 
-static vc_status compute(const vc_portraits *old, shadow *sh, const vc_options *opts)
+static vc_status compute(update *up, const vc_options *opts)
 {
-    vc_portraits *p = &sh->pt;
-    vci_pool *pool = NULL;
-    vci_progress prog = vci_progress_of(opts, "portraits");
-    VCI_CHECK(find_touched(old, sh));
-    VCI_CHECK(copy_rows(old, sh));
-    VCI_CHECK(extend_topics(old, sh));
-    vc_status s = vci_fact_fill_users(p, sh->touched, sh->ntouched);
-    if (s == VC_OK)
-        s = vci_pool_for_options(&pool, opts);
-    if (s == VC_OK)
-        s = vci_behaviour_fill(p, opts, pool, &prog, sh->touched, sh->ntouched);
-    if (s == VC_OK) {
-        shift_recency(old, sh);
-        s = vci_predictive_fill(p, opts, pool);
+    vc_portraits *pt = up->pt;
+    up->shift = (double)(up->ds->time_last - pt->time_last) / DAY;
+    up->span = (double)(up->ds->time_last - up->ds->time_base) / DAY;
+    up->zmax = vci_opt_float(opts, VCI_OPT_PORTRAIT_Z_CLIP);
+    up->all_cells = !(up->zmax == pt->z_clip);
+    VCI_CHECK(find_touched(up));
+    VCI_CHECK(extend_topics(up));
+    VCI_CHECK(vci_pool_for_options(&up->pool, opts));
+    VCI_CHECK(compute_rows(up, opts));
+    vci_rows view = {pt->raw, up->nusers, pt->ncols, up->touched, up->ntouched, up->rows};
+    fits_ctx c = {up, &view, opts};
+    VCI_CHECK(vci_parallel_for(up->pool, 3, fits_task, &c, NULL));
+    return grow(up);
+}
+
+/* ---- commit: in place, cannot fail ------------------------------------------- */
+
+/* Row u of an untouched user: recency moves with the data set's end (a
+ * user without events has the whole span). */
+static void shift_recency(const update *up, uint32_t u, float *row)
+{
+    const vc_dataset *ds = up->ds;
+    uint32_t c = up->pt->map.recency;
+    bool active = ds->user_start[u + 1] > ds->user_start[u];
+    row[c] = active ? (float)(row[c] + up->shift) : (float)up->span;
+}
+
+/* The new raw row of user u (next: its position in touched, or that of
+ * the next touched user) and the features of what changed. */
+static void commit_row(const update *up, uint32_t u, size_t *next)
+{
+    vc_portraits *pt = up->pt;
+    const vci_column_map *m = &pt->map;
+    float *row = pt->raw + (size_t)u * pt->ncols;
+    bool touched = *next < up->ntouched && up->touched[*next] == u;
+    if (touched) {
+        memcpy(row, up->rows + (*next)++ * pt->ncols, pt->ncols * sizeof *row);
+        pt->row_version[u] = pt->version + 1;
+    } else {
+        shift_recency(up, u, row);
     }
-    if (s == VC_OK) {
-        vci_portrait_standardise(p, opts);
-        s = vci_tags_build(p);
+    vci_predictive_apply(pt, &up->fit, u, row);
+    if (touched || up->all_cells) {
+        vci_portrait_standardise_cols(pt, up->zmax, u, 0, pt->ncols);
+        return;
     }
-    vci_pool_free(pool);
-    return s;
+    vci_portrait_standardise_cols(pt, up->zmax, u, m->recency, m->recency + 1);
+    vci_portrait_standardise_cols(pt, up->zmax, u, m->affinity,
+                                  m->affinity + pt->topics.ntopics);
+    vci_portrait_standardise_cols(pt, up->zmax, u, m->churn, m->churn + 1);
+    vci_portrait_standardise_cols(pt, up->zmax, u, m->propensity, m->propensity + 1);
+}
+
+/* The rows of the users of one tag block, then their tags: tasks write
+ * disjoint rows. */
+static vc_status commit_task(void *ctx, size_t task, unsigned worker)
+{
+    (void)worker;
+    const update *up = ctx;
+    uint32_t begin = (uint32_t)(task * VCI_TAG_BLOCK);
+    uint32_t end = (uint32_t)VCI_MIN((size_t)begin + VCI_TAG_BLOCK, (size_t)up->nusers);
+    size_t lo = 0, hi = up->ntouched; /* the first touched user >= begin */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (up->touched[mid] < begin)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (uint32_t u = begin; u < end; u++)
+        commit_row(up, u, &lo);
+    vci_tags_fill_block(&up->tags, up->pt, task);
+    return VC_OK;
+}
+
+static void commit(update *up)
+{
+    vc_portraits *pt = up->pt;
+    const vc_dataset *ds = up->ds;
+    /* tasks never fail and nothing reports progress: the parallel loop
+     * allocates nothing and cannot fail either */
+    (void)vci_parallel_for(up->pool, vci_tags_blocks(up->nusers), commit_task, up, NULL);
+    pt->nusers = up->nusers;
+    if (up->item_start) {
+        vci_free(pt->topics.item_start);
+        vci_free(pt->topics.item_topic);
+        pt->topics.item_start = up->item_start;
+        pt->topics.item_topic = up->item_topic;
+        up->item_start = up->item_topic = NULL;
+    }
+    pt->nitems = ds->nitems;
+    pt->time_last = ds->time_last;
+    pt->ds_generation = ds->generation;
+    pt->z_clip = up->zmax;
+    vci_tags_install(&up->tags, pt);
+    pt->version++;
 }
 
 VC_API vc_status vc_portrait_update(vc_portraits *pt, const vc_options *opts,
@@ -157,34 +339,18 @@ VC_API vc_status vc_portrait_update(vc_portraits *pt, const vc_options *opts,
                                        "users or items than the portraits");
     if (ds->generation == pt->ds_generation && ds->nusers == pt->nusers)
         return VC_OK;
-    shadow sh;
-    memset(&sh, 0, sizeof sh);
-    sh.pt = *pt;
-    vc_portraits *p = &sh.pt;
-    p->raw = NULL;
-    p->feat = NULL;
-    p->row_version = NULL;
-    vci_strpool_init(&p->tag_names);
-    p->tag_name = NULL;
-    p->tag_start = p->tag_id = NULL;
-    p->tag_weight = NULL;
-    p->ntags = p->tag_cap = 0;
-    vc_status s = compute(pt, &sh, opts);
-    if (s != VC_OK) {
-        shadow_free(&sh);
-        return s;
+    update up;
+    memset(&up, 0, sizeof up);
+    up.pt = pt;
+    up.ds = ds;
+    up.nusers = ds->nusers;
+    vci_strpool_init(&up.tags.names);
+    vc_status s = compute(&up, opts);
+    if (s == VC_OK) {
+        commit(&up);
+        if (updated)
+            *updated = up.ntouched;
     }
-    /* commit: the old arrays go, the new ones stay */
-    shadow old = {*pt, NULL, 0, sh.new_topics};
-    *pt = sh.pt;
-    pt->topics.pool = pt->topics.derived ? &pt->topics.own_names : &ds->strings;
-    pt->nitems = ds->nitems;
-    pt->time_last = ds->time_last;
-    pt->ds_generation = ds->generation;
-    pt->version++;
-    if (updated)
-        *updated = sh.ntouched;
-    vci_free(sh.touched);
-    shadow_free(&old);
-    return VC_OK;
+    update_free(&up);
+    return s;
 }
