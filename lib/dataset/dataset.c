@@ -64,6 +64,7 @@ void vci_ds_adopt_counts(vc_dataset *ds)
     ds->attr_cap = VCI_MAX(ds->attr_cap, (size_t)ds->nattrs);
     ds->cat_cap = VCI_MAX(ds->cat_cap, (size_t)ds->ncats);
     ds->type_cap = VCI_MAX(ds->type_cap, (size_t)ds->ntypes);
+    ds->ev_cap = VCI_MAX(ds->ev_cap, ds->nevents);
 }
 
 static vc_status grow_users(vc_dataset *ds, size_t need)
@@ -165,7 +166,7 @@ vc_status vci_event_block_alloc(vci_event_block *b, size_t n, bool with_type,
                                 bool with_amount, uint8_t single_type)
 {
     memset(b, 0, sizeof *b);
-    size_t m = VCI_MAX(n, (size_t)1);
+    size_t m = vci_ev_room(n); /* the data set may adopt the arrays */
     b->user = vci_array_realloc(NULL, m, sizeof *b->user);
     b->item = vci_array_realloc(NULL, m, sizeof *b->item);
     b->value = vci_array_realloc(NULL, m, sizeof *b->value);

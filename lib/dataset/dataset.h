@@ -113,6 +113,10 @@ struct vc_dataset {
     int64_t time_base, time_last;
     uint64_t *item_start;  /* [nitems + 1] */
     uint32_t *item_events; /* [nevents] event indices by item */
+    /* events the event columns (ev_*) and item_events have room for
+     * (>= nevents): allocations keep an eighth more, never touched until
+     * used, so appended events usually fit without moving the arrays */
+    size_t ev_cap;
     uint64_t *type_count;  /* [ntypes] */
 
     vci_staged_events staged;
@@ -230,6 +234,12 @@ vc_status vci_ds_set_planted(vc_dataset *ds, const uint32_t *labels);
 /** Take a model-assembled data set's counts as its capacities and
  *  indexed extent (a no-op for a data set built here). */
 void vci_ds_adopt_counts(vc_dataset *ds);
+/** Room for n events plus an eighth for later appends (see ev_cap). */
+static inline size_t vci_ev_room(size_t n)
+{
+    return VCI_MAX(n + n / 8, (size_t)1);
+}
+
 /** Free the change log's arrays. */
 void vci_event_log_free(vci_event_log *log);
 /** Release the staging area. */

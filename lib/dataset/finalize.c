@@ -95,6 +95,7 @@ typedef struct csr_build {
     float *amount;         /* NULL: every amount is 0 */
     uint8_t single_type;
     size_t n;
+    size_t cap;            /* room of the event columns (>= n) */
     /* sorting scratch, per worker: 2 * max_run keys and max_run words */
     uint32_t nusers;
     size_t max_run;
@@ -283,7 +284,7 @@ static vc_status user_starts(const vc_dataset *ds, csr_build *b)
 
 static vc_status alloc_columns(csr_build *b, bool need_type, bool need_amount)
 {
-    size_t n1 = VCI_MAX(b->n, (size_t)1);
+    size_t n1 = b->cap = vci_ev_room(b->n);
     b->item = vci_array_realloc(NULL, n1, sizeof *b->item);
     b->value = vci_array_realloc(NULL, n1, sizeof *b->value);
     b->time = vci_array_realloc(NULL, n1, sizeof *b->time);
@@ -352,8 +353,12 @@ static bool growable(const vc_dataset *ds, int64_t base, bool need_type, bool ne
 
 /* Each event column (and the by-item index) of the data set grown to n
  * entries. On failure the data set keeps valid arrays, some larger. */
-static vc_status grow_columns(vc_dataset *ds, size_t n)
+static vc_status grow_columns(vc_dataset *ds, csr_build *b)
 {
+    b->cap = ds->ev_cap;
+    if (b->n <= ds->ev_cap)
+        return VC_OK; /* the room kept for appends is enough */
+    size_t n = vci_ev_room(b->n);
     void **cols[] = {(void **)&ds->ev_item, (void **)&ds->ev_value, (void **)&ds->ev_time,
                      (void **)&ds->item_events, (void **)&ds->ev_type,
                      (void **)&ds->ev_amount};
@@ -363,11 +368,12 @@ static vc_status grow_columns(vc_dataset *ds, size_t n)
     for (size_t k = 0; k < VCI_ARRAY_LEN(cols); k++) {
         if (!*cols[k])
             continue;
-        void *p = vci_array_realloc(*cols[k], VCI_MAX(n, (size_t)1), sizes[k]);
+        void *p = vci_array_realloc(*cols[k], n, sizes[k]);
         if (!p)
             return VC_ERR_NOMEM;
         *cols[k] = p;
     }
+    ds->ev_cap = b->cap = n;
     return VC_OK;
 }
 
@@ -434,7 +440,7 @@ static void adopt(vc_dataset *ds, csr_build *b, int64_t base)
         uint32_t rel = (uint32_t)(t - base);
         memcpy(bytes + 4 * e, &rel, sizeof rel);
     }
-    void *shrunk = vci_realloc(bytes, VCI_MAX(blk->n, (size_t)1) * sizeof(uint32_t));
+    void *shrunk = vci_realloc(bytes, b->cap * sizeof(uint32_t));
     b->time = shrunk ? shrunk : (void *)bytes;
     b->item = blk->item;
     b->value = blk->value;
@@ -489,6 +495,7 @@ static vc_status alloc_parts(const vc_dataset *ds, size_t n, uint32_t *events,
     p->item_events = events ? events
                             : vci_array_realloc(NULL, VCI_MAX(n, (size_t)1),
                                                 sizeof *p->item_events);
+    /* n: the room of the event columns */
     p->cat_start = vci_calloc((size_t)ni + 1, sizeof *p->cat_start);
     p->type_count = vci_calloc(VCI_MAX(ds->ntypes, 1u), sizeof *p->type_count);
     if (!p->item_start || !p->item_events || !p->cat_start || !p->type_count) {
@@ -636,6 +643,7 @@ static void commit(vc_dataset *ds, csr_build *b, index_parts *p, int64_t base,
     ds->ev_amount = b->amount;
     ds->ev_single_type = b->single_type;
     ds->nevents = b->n;
+    ds->ev_cap = b->cap;
     ds->time_base = base;
     ds->time_last = last;
     ds->item_start = p->item_start;
@@ -658,11 +666,11 @@ static vc_status quick_columns(const vc_dataset *ds, csr_build *b, bool need_typ
                                bool need_amount)
 {
     const vci_event_block *blk = &ds->staged.blocks[0];
-    if (need_type && !blk->type &&
-        !(b->type = vci_array_realloc(NULL, VCI_MAX(b->n, (size_t)1), 1)))
+    b->cap = VCI_MAX(blk->cap, (size_t)1); /* the block's room becomes the data set's */
+    if (need_type && !blk->type && !(b->type = vci_array_realloc(NULL, b->cap, 1)))
         return VC_ERR_NOMEM;
     if (need_amount && !blk->amount &&
-        !(b->amount = vci_array_realloc(NULL, VCI_MAX(b->n, (size_t)1), sizeof(float))))
+        !(b->amount = vci_array_realloc(NULL, b->cap, sizeof(float))))
         return VC_ERR_NOMEM;
     if (need_type && blk->type && !b->type)
         b->type = vci_malloc(1);   /* a marker, replaced by the block's */
@@ -705,13 +713,13 @@ vc_status vci_dataset_finalize(vc_dataset *ds, vci_pool *pool,
     if (s == VC_OK && way == WAY_ADOPT)
         s = quick_columns(ds, &b, need_type, need_amount);
     else if (s == VC_OK && way == WAY_GROW)
-        s = grow_columns(ds, b.n);
+        s = grow_columns(ds, &b);
     else if (s == VC_OK)
         s = alloc_columns(&b, need_type, need_amount);
     if (s == VC_OK)
         s = sort_prepare(&b, pool);
     if (s == VC_OK)
-        s = alloc_parts(ds, b.n, way == WAY_GROW ? ds->item_events : NULL, &parts);
+        s = alloc_parts(ds, b.cap, way == WAY_GROW ? ds->item_events : NULL, &parts);
     if (s == VC_OK)
         s = log_reserve(ds, keep_log);
     if (s == VC_OK && way == WAY_SCATTER) {

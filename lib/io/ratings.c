@@ -575,7 +575,7 @@ vc_status vci_load_ratings(vci_load *ld, const char *path,
         size_t slots = 0;
         for (size_t k = 0; k < nc; k++)
             slots += chunk_slots(&c[k]);
-        if (!rows_alloc(&all, slots))
+        if (!rows_alloc(&all, vci_ev_room(slots))) /* the data set adopts them */
             s = VC_ERR_NOMEM;
         for (size_t k = 0, off = 0; k < nc && s == VC_OK; k++) {
             c[k].r = rows_at(&all, off, chunk_slots(&c[k]));

@@ -240,7 +240,7 @@ bool vci_model_has_index(const vci_model_scalars *sc)
 
 static void add(vci_blob *b, size_t *n, void *field, size_t elem, uint64_t count)
 {
-    b[*n] = (vci_blob){(void **)field, elem, count, false};
+    b[*n] = (vci_blob){(void **)field, elem, count, false, false};
     (*n)++;
 }
 
@@ -267,13 +267,17 @@ size_t vci_model_layout(vc_communities *cm, vci_rec_index *ix,
     add(b, &n, &ds->cat_name, 8, w[W_NCATS]);
     add(b, &n, &ds->type_name, 8, w[W_NTYPES]);
     add(b, &n, &ds->user_start, 8, nu + 1);
+    size_t first_event_column = n;
     add(b, &n, &ds->ev_item, 4, ne);
     add(b, &n, &ds->ev_value, 4, ne);
     add(b, &n, &ds->ev_time, 4, ne);
     add(b, &n, &ds->ev_type, 1, w[W_HAS_TYPE] ? ne : 0);
     add(b, &n, &ds->ev_amount, 4, w[W_HAS_AMOUNT] ? ne : 0);
+    for (size_t k = first_event_column; k < n; k++)
+        b[k].room = true; /* appends grow them in place (dataset.h ev_cap) */
     add(b, &n, &ds->item_start, 8, ni + 1);
     add(b, &n, &ds->item_events, 4, ne);
+    b[n - 1].room = true;
     add(b, &n, &ds->type_count, 8, w[W_NTYPES]);
     /* the portraits */
     vci_topics *tp = &pt->topics;

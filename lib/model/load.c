@@ -89,8 +89,11 @@ static vc_status copy_blobs(const file_view *f, const vci_blob *b, size_t nb)
                              (unsigned long long)b[i].count, b[i].elem);
         if (b[i].count == 0)
             continue;
+        size_t alloc = bytes;
+        if (b[i].room && !vci_mul_ok(vci_ev_room((size_t)b[i].count), b[i].elem, &alloc))
+            return VC_ERR_NOMEM;
         void *p = b[i].aligned ? vci_aligned_calloc(b[i].count, b[i].elem)
-                               : vci_malloc(bytes);
+                               : vci_malloc(alloc);
         if (!p)
             return VC_ERR_NOMEM;
         memcpy(p, f->data + e->offset, bytes);
@@ -393,6 +396,8 @@ vc_status vci_model_assemble(vc_model *m, const unsigned char *data,
         s = vci_error_prefix(s, path);
     if (s == VC_OK)
         s = copy_blobs(&f, blobs, vci_model_layout(cm, ix, &sc, blobs));
+    if (s == VC_OK)
+        m->ds->ev_cap = vci_ev_room(m->ds->nevents); /* the event columns' room */
     if (ix) { /* hand the index to the communities: freed with them */
         cm->lazy_free = vci_rec_index_free;
         cm->lazy_refit = vci_rec_index_refit;
