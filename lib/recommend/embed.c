@@ -156,6 +156,8 @@ typedef struct user_ctx {
     size_t chunks;
     const uint32_t *users; /* [nusers] the users to embed, NULL = all */
     size_t nusers;
+    float *out_emb;        /* with users: row k of users[k] here, else in ix */
+    float *out_scale;
 } user_ctx;
 
 static vc_status user_task(void *ctx, size_t chunk, unsigned worker)
@@ -181,8 +183,9 @@ static vc_status user_task(void *ctx, size_t chunk, unsigned worker)
         for (size_t j = 0; j < r; j++)
             norm += y[j] * y[j];
         double inv = norm > 0 ? 1 / sqrt(norm) : 0;
-        ix->user_scale[u] = (float)sqrt(norm);
-        float *out = ix->user_emb + u * ix->emb_stride;
+        float *out = c->out_emb ? c->out_emb + k * ix->emb_stride
+                                : ix->user_emb + u * ix->emb_stride;
+        *(c->out_scale ? c->out_scale + k : ix->user_scale + u) = (float)sqrt(norm);
         for (size_t j = 0; j < r; j++)
             out[j] = (float)(y[j] * inv);
     }
@@ -241,7 +244,7 @@ vc_status vci_rec_embed(vci_rec_index *ix, const vc_dataset *ds,
                     v[i * rank + j] = acc;
                     ix->item_emb[i * ix->emb_stride + j] = (float)acc;
                 }
-            user_ctx uc = {ds, ix, v, MAX_CHUNKS, NULL, 0};
+            user_ctx uc = {ds, ix, v, MAX_CHUNKS, NULL, 0, NULL, NULL};
             s = vci_parallel_for(pool, MAX_CHUNKS, user_task, &uc, NULL);
         }
     }
@@ -255,37 +258,54 @@ vc_status vci_rec_embed(vci_rec_index *ix, const vc_dataset *ds,
     return s;
 }
 
-vc_status vci_rec_embed_fold(vci_rec_index *ix, const vc_dataset *ds,
-                             const vci_rec_index *old, const uint32_t *users,
-                             size_t nusers, vci_pool *pool)
+/* ix's item factors (rank, stride, item_emb) from old's, and V = them as
+ * doubles [nitems * rank] (zero for items added since). */
+static vc_status fold_factors(vci_rec_index *ix, const vc_dataset *ds,
+                              const vci_rec_index *old, double **v_out)
 {
     size_t ni = ds->nitems, rank = old->rank;
     ix->rank = old->rank;
     ix->emb_stride = old->emb_stride;
-    ix->user_emb = vci_aligned_calloc(VCI_MAX(ds->nusers, 1u) * (size_t)ix->emb_stride,
-                                      sizeof *ix->user_emb);
-    ix->user_scale = vci_calloc(VCI_MAX(ds->nusers, 1u), sizeof *ix->user_scale);
     ix->item_emb = vci_aligned_calloc(VCI_MAX(ni, 1u) * (size_t)ix->emb_stride,
                                       sizeof *ix->item_emb);
     double *v = vci_calloc(VCI_MAX(ni, 1u) * VCI_MAX(rank, 1u), sizeof *v);
-    vc_status s = ix->user_emb && ix->user_scale && ix->item_emb && v ? VC_OK : VC_ERR_NOMEM;
-    if (s == VC_OK) {
-        /* items added since the factors were fitted have none */
-        size_t keep = VCI_MIN((size_t)old->nitems, ni);
-        memcpy(ix->item_emb, old->item_emb, keep * ix->emb_stride * sizeof *ix->item_emb);
-        for (size_t i = 0; i < keep; i++)
-            for (size_t j = 0; j < rank; j++)
-                v[i * rank + j] = ix->item_emb[i * ix->emb_stride + j];
-        if (users) { /* the others keep their embeddings */
-            size_t nu = VCI_MIN((size_t)old->nusers, (size_t)ds->nusers);
-            memcpy(ix->user_emb, old->user_emb, nu * ix->emb_stride * sizeof *ix->user_emb);
-            memcpy(ix->user_scale, old->user_scale, nu * sizeof *ix->user_scale);
-        }
-        user_ctx uc = {ds, ix, v, users ? VCI_MIN(nusers, (size_t)MAX_CHUNKS) : MAX_CHUNKS,
-                       users, nusers};
-        if (uc.chunks)
-            s = vci_parallel_for(pool, uc.chunks, user_task, &uc, NULL);
+    if (!ix->item_emb || !v) {
+        vci_free(v);
+        return VC_ERR_NOMEM;
     }
+    size_t keep = VCI_MIN((size_t)old->nitems, ni);
+    memcpy(ix->item_emb, old->item_emb, keep * ix->emb_stride * sizeof *ix->item_emb);
+    for (size_t i = 0; i < keep; i++)
+        for (size_t j = 0; j < rank; j++)
+            v[i * rank + j] = ix->item_emb[i * ix->emb_stride + j];
+    *v_out = v;
+    return VC_OK;
+}
+
+vc_status vci_rec_embed_fold(vci_rec_index *ix, const vc_dataset *ds,
+                             const vci_rec_index *old, vci_pool *pool)
+{
+    double *v = NULL;
+    VCI_CHECK(fold_factors(ix, ds, old, &v));
+    ix->user_emb = vci_aligned_calloc(VCI_MAX(ds->nusers, 1u) * (size_t)ix->emb_stride,
+                                      sizeof *ix->user_emb);
+    ix->user_scale = vci_calloc(VCI_MAX(ds->nusers, 1u), sizeof *ix->user_scale);
+    vc_status s = ix->user_emb && ix->user_scale ? VC_OK : VC_ERR_NOMEM;
+    user_ctx uc = {ds, ix, v, MAX_CHUNKS, NULL, 0, NULL, NULL};
+    if (s == VC_OK)
+        s = vci_parallel_for(pool, MAX_CHUNKS, user_task, &uc, NULL);
+    vci_free(v);
+    return s;
+}
+
+vc_status vci_rec_embed_fold_rows(vci_rec_index *ix, const vc_dataset *ds,
+                                  const vci_rec_index *old, const uint32_t *users,
+                                  size_t nusers, float *emb, float *scale, vci_pool *pool)
+{
+    double *v = NULL;
+    VCI_CHECK(fold_factors(ix, ds, old, &v));
+    user_ctx uc = {ds, ix, v, VCI_MIN(nusers, (size_t)MAX_CHUNKS), users, nusers, emb, scale};
+    vc_status s = uc.chunks ? vci_parallel_for(pool, uc.chunks, user_task, &uc, NULL) : VC_OK;
     vci_free(v);
     return s;
 }

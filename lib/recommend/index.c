@@ -25,7 +25,10 @@
  * touched users (new events, recomputed portrait, new user) move, so the
  * refit takes their old contribution out (old memberships, their events
  * without the ones the data set's change log says were added since) and
- * puts the new one in, then redoes pop/mean/score from the sums. Anything
+ * puts the new one in, then redoes pop/mean/score from the sums. The
+ * touched users' norms and embeddings are computed aside and written into
+ * the old index's per-user arrays, which the new index takes over as its
+ * last step (a million untouched rows are not copied). Anything
  * else (a refresh, a log that no longer reaches back, another half-life,
  * sums missing from an old model file) counts everything again.
  */
@@ -269,25 +272,73 @@ static bool can_carry(const vc_communities *cm, const vc_communities *old_cm,
            old->ds_generation >= ds->log.base && old->ds_generation <= ds->generation;
 }
 
+/* The touched users' new per-user rows, computed aside: installed into
+ * old's arrays (taken over by the new index) only once nothing can fail. */
+typedef struct user_rows {
+    uint32_t *users;
+    size_t n;
+    float *norm, *emb, *scale;   /* [n], [n * emb_stride], [n] */
+} user_rows;
+
+static void user_rows_free(user_rows *r)
+{
+    vci_free(r->users);
+    vci_free(r->norm);
+    vci_free(r->emb);
+    vci_free(r->scale);
+}
+
+/* old's per-user arrays grown to nusers rows (content kept; on failure
+ * old stays valid with what grew so far). */
+static vc_status grow_user_arrays(vci_rec_index *old, size_t nusers)
+{
+    if (nusers <= old->nusers)
+        return VC_OK;
+    size_t stride = old->emb_stride;
+    float *emb = vci_aligned_resize(old->user_emb, (size_t)old->nusers * stride,
+                                    nusers * stride, sizeof *emb);
+    if (!emb)
+        return VC_ERR_NOMEM;
+    old->user_emb = emb;
+    float *scale = vci_array_realloc(old->user_scale, nusers, sizeof *scale);
+    if (!scale)
+        return VC_ERR_NOMEM;
+    old->user_scale = scale;
+    float *norm = vci_array_realloc(old->user_norm, nusers, sizeof *norm);
+    if (!norm)
+        return VC_ERR_NOMEM;
+    old->user_norm = norm;
+    return VC_OK;
+}
+
 /* The sums of ix from old's: the touched users' old part out, their new
- * part in; the norms and embeddings of the touched users only. */
+ * part in; the norms and embeddings of the touched users only, into
+ * rows (installed by install_rows). */
 static vc_status carry(const vc_communities *cm, const vc_communities *old_cm,
-                       const vci_rec_index *old, vci_rec_index *ix, vci_pool *pool)
+                       vci_rec_index *old, vci_rec_index *ix, vci_pool *pool,
+                       user_rows *rows)
 {
     const vc_dataset *ds = cm->pt->ds;
     delta_ctx d = {ds, ix, {NULL, NULL, NULL}, NULL, 0};
-    uint32_t *users = NULL;
-    size_t n = 0;
     vc_status s = user_log_build(ds, old->ds_generation, &d.log);
     if (s == VC_OK)
-        s = touched_users(old_cm, old, &d.log, ds->nusers, &users, &n);
+        s = touched_users(old_cm, old, &d.log, ds->nusers, &rows->users, &rows->n);
+    size_t n = rows->n;
     d.stamp = vci_calloc(VCI_MAX(ds->nitems, 1u), sizeof *d.stamp);
-    if (s == VC_OK && !d.stamp)
+    rows->norm = vci_calloc(n + 1, sizeof *rows->norm);
+    rows->emb = vci_calloc((n + 1) * old->emb_stride + 1, sizeof *rows->emb);
+    rows->scale = vci_calloc(n + 1, sizeof *rows->scale);
+    if (s == VC_OK && (!d.stamp || !rows->norm || !rows->emb || !rows->scale))
         s = VC_ERR_NOMEM;
+    if (s == VC_OK)
+        s = grow_user_arrays(old, ds->nusers);
+    if (s == VC_OK)
+        s = vci_rec_embed_fold_rows(ix, ds, old, rows->users, n, rows->emb, rows->scale,
+                                    pool);
     if (s == VC_OK) {
         carry_sums(old, ix, ds->time_last);
         for (size_t k = 0; k < n; k++) {
-            uint32_t u = users[k];
+            uint32_t u = rows->users[k];
             if (u < old_cm->nusers) {
                 uint32_t b = old_cm->mem_start[u], e = old_cm->mem_start[u + 1];
                 contribute(&d, u, old_cm->mem_comm + b, old_cm->mem_strength + b, e - b,
@@ -295,15 +346,31 @@ static vc_status carry(const vc_communities *cm, const vc_communities *old_cm,
             }
             uint32_t b = cm->mem_start[u], e = cm->mem_start[u + 1];
             contribute(&d, u, cm->mem_comm + b, cm->mem_strength + b, e - b, 1, false);
+            rows->norm[k] = vci_rec_user_norm(ds, ix, u);
         }
-        memcpy(ix->user_norm, old->user_norm, old->nusers * sizeof *ix->user_norm);
-        vci_rec_user_norms(ds, ix, users, n);
-        s = vci_rec_embed_fold(ix, ds, old, users, n, pool);
     }
     user_log_free(&d.log);
     vci_free(d.stamp);
-    vci_free(users);
     return s;
+}
+
+/* ix takes old's per-user arrays over (old keeps none) and writes the
+ * touched users' new rows into them (cannot fail). */
+static void install_rows(vci_rec_index *ix, vci_rec_index *old, const user_rows *rows)
+{
+    ix->user_emb = old->user_emb;
+    ix->user_scale = old->user_scale;
+    ix->user_norm = old->user_norm;
+    old->user_emb = NULL;
+    old->user_scale = NULL;
+    old->user_norm = NULL;
+    for (size_t k = 0; k < rows->n; k++) {
+        uint32_t u = rows->users[k];
+        ix->user_norm[u] = rows->norm[k];
+        ix->user_scale[u] = rows->scale[k];
+        memcpy(ix->user_emb + (size_t)u * ix->emb_stride, rows->emb + k * ix->emb_stride,
+               ix->emb_stride * sizeof *ix->user_emb);
+    }
 }
 
 /* ---- from the sums to the scores ------------------------------------------------ */
@@ -368,18 +435,14 @@ static void scores(vci_rec_index *ix, const double *item_mean, double global_mea
     }
 }
 
-void vci_rec_user_norms(const vc_dataset *ds, vci_rec_index *ix, const uint32_t *users,
-                        size_t n)
+float vci_rec_user_norm(const vc_dataset *ds, const vci_rec_index *ix, uint32_t u)
 {
-    for (size_t k = 0; k < (users ? n : ds->nusers); k++) {
-        uint32_t u = users ? users[k] : (uint32_t)k;
-        double s = 0;
-        for (uint64_t e = ds->user_start[u]; e < ds->user_start[u + 1]; e++) {
-            double v = vci_rec_value(ix, ds->ev_value[e]);
-            s += v * v;
-        }
-        ix->user_norm[u] = (float)sqrt(s);
+    double s = 0;
+    for (uint64_t e = ds->user_start[u]; e < ds->user_start[u + 1]; e++) {
+        double v = vci_rec_value(ix, ds->ev_value[e]);
+        s += v * v;
     }
+    return (float)sqrt(s);
 }
 
 /* ---- the index -------------------------------------------------------------------- */
@@ -404,11 +467,9 @@ static vc_status alloc_index(const vc_communities *cm, vci_rec_index **out)
     ix->rate_sum = ex ? vci_calloc(cells, sizeof *ix->rate_sum) : NULL;
     ix->weight_sum = ex ? vci_calloc(cells, sizeof *ix->weight_sum) : NULL;
     ix->total = vci_calloc(VCI_MAX(cm->ncomm, 1u), sizeof *ix->total);
-    ix->user_norm = vci_calloc(VCI_MAX(ds->nusers, 1u), sizeof *ix->user_norm);
     ix->item_pop = vci_calloc(VCI_MAX(ds->nitems, 1u), sizeof *ix->item_pop);
     *out = ix;
-    if (!ix->score || !ix->pop || !ix->pop_sum || !ix->total || !ix->user_norm ||
-        !ix->item_pop || (ex && (!ix->mean || !ix->rate_sum || !ix->weight_sum)))
+    if (!ix->score || !ix->pop || !ix->pop_sum || !ix->total || !ix->item_pop || (ex && (!ix->mean || !ix->rate_sum || !ix->weight_sum)))
         return VC_ERR_NOMEM;
     ix->ds_generation = ds->generation;
     ix->t_ref = ds->time_last;
@@ -434,17 +495,24 @@ static vc_status build(const vc_communities *cm, const vc_options *opts,
     }
     if (s == VC_OK)
         s = vci_pool_for_options(&pool, opts);
-    if (s == VC_OK && old && can_carry(cm, old_cm, old, ix->half_life)) {
-        s = carry(cm, old_cm, old, ix, pool);
+    user_rows rows = {NULL, 0, NULL, NULL, NULL};
+    bool carried = s == VC_OK && old && can_carry(cm, old_cm, old, ix->half_life);
+    if (carried) {
+        s = carry(cm, old_cm, (vci_rec_index *)old, ix, pool, &rows);
     } else if (s == VC_OK) {
-        vci_rec_user_norms(ds, ix, NULL, 0);
-        s = count_all(cm, ix, pool);
+        ix->user_norm = vci_calloc(VCI_MAX(ds->nusers, 1u), sizeof *ix->user_norm);
+        s = ix->user_norm ? count_all(cm, ix, pool) : VC_ERR_NOMEM;
+        for (uint32_t u = 0; s == VC_OK && u < ds->nusers; u++)
+            ix->user_norm[u] = vci_rec_user_norm(ds, ix, u);
         if (s == VC_OK)
-            s = old ? vci_rec_embed_fold(ix, ds, old, NULL, 0, pool)
-                    : vci_rec_embed(ix, ds, opts, pool);
+            s = old ? vci_rec_embed_fold(ix, ds, old, pool) : vci_rec_embed(ix, ds, opts, pool);
     }
-    if (s == VC_OK)
+    if (s == VC_OK) {
         scores(ix, item_mean, global_mean, ds->time_last, opts);
+        if (carried) /* the last step: nothing fails after it */
+            install_rows(ix, (vci_rec_index *)old, &rows);
+    }
+    user_rows_free(&rows);
     vci_pool_free(pool);
     vci_free(item_mean);
     if (s != VC_OK) {

@@ -53,18 +53,20 @@ typedef struct vci_rec_index {
 vc_status vci_rec_embed(vci_rec_index *ix, const vc_dataset *ds,
                         const vc_options *opts, vci_pool *pool);
 
-/** Taste embeddings from the item factors of an earlier index (old): the
- *  listed users' (all users when users is NULL) e_u = A_u V / |A_u V| with
- *  V = old's item factors (zero for items added since), as vci_rec_embed
- *  computes them after fitting V; the other users keep old's. */
+/** Taste embeddings from the item factors of an earlier index (old):
+ *  every user's e_u = A_u V / |A_u V| with V = old's item factors (zero for
+ *  items added since), as vci_rec_embed computes them after fitting V. */
 vc_status vci_rec_embed_fold(vci_rec_index *ix, const vc_dataset *ds,
-                             const vci_rec_index *old, const uint32_t *users,
-                             size_t nusers, vci_pool *pool);
+                             const vci_rec_index *old, vci_pool *pool);
+/** The same for the listed users only, row k of users[k] into emb[k *
+ *  emb_stride] and scale[k] (ix gets old's item factors; its user arrays
+ *  are not touched). */
+vc_status vci_rec_embed_fold_rows(vci_rec_index *ix, const vc_dataset *ds,
+                                  const vci_rec_index *old, const uint32_t *users,
+                                  size_t nusers, float *emb, float *scale, vci_pool *pool);
 
-/** ix->user_norm of the listed users (all when users is NULL): the length
- *  of the user's interaction vector, for cosine. */
-void vci_rec_user_norms(const vc_dataset *ds, vci_rec_index *ix, const uint32_t *users,
-                        size_t n);
+/** The length of user u's interaction vector (for cosine: user_norm). */
+float vci_rec_user_norm(const vc_dataset *ds, const vci_rec_index *ix, uint32_t u);
 
 /** Free an index (the communities' lazy_free hook). */
 void vci_rec_index_free(void *index);
