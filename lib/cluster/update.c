@@ -100,6 +100,51 @@ static vc_status assign_one(assign_ctx *a, const clustering_range *r, uint32_t u
                                vci_opt_float(a->opts, VCI_OPT_COMMUNITY_MIN_STRENGTH));
 }
 
+/* The memberships of the touched users of one fixed chunk, in user order
+ * (the chunks' lists are joined in chunk order, so the result does not
+ * depend on the thread count). */
+#define ASSIGN_CHUNKS 16
+
+typedef struct memberships_ctx {
+    const assign_ctx *a;
+    const uint32_t *users;          /* the touched users */
+    size_t n;
+    vci_membership_list *lists;     /* [ASSIGN_CHUNKS] */
+} memberships_ctx;
+
+static vc_status memberships_task(void *ctx, size_t chunk, unsigned worker)
+{
+    (void)worker;
+    const memberships_ctx *m = ctx;
+    const vc_portraits *pt = m->a->cm->pt;
+    uint32_t nt = pt->topics.ntopics;
+    assign_ctx a = *m->a; /* own scratch */
+    a.scale = vci_calloc(a.cm->stride + 1, sizeof *a.scale);
+    a.d = vci_calloc((size_t)a.cm->ncomm + 1, sizeof *a.d);
+    uint32_t *count = vci_calloc((size_t)nt + 1, sizeof *count);
+    uint32_t *topics = vci_calloc((size_t)nt + 1, sizeof *topics);
+    vc_status s = a.scale && a.d && count && topics ? VC_OK : VC_ERR_NOMEM;
+    uint32_t min_events = (uint32_t)vci_opt_int(a.opts, VCI_OPT_COMMUNITY_MIN_EVENTS);
+    vci_membership_list *list = &m->lists[chunk];
+    for (size_t k = m->n * chunk / ASSIGN_CHUNKS;
+         k < m->n * (chunk + 1) / ASSIGN_CHUNKS && s == VC_OK; k++) {
+        uint32_t u = m->users[k];
+        if (a.nranges && a.ranges[0].topic == UINT32_MAX)
+            s = assign_one(&a, &a.ranges[0], u, list);
+        size_t n = 0;
+        if (s == VC_OK)
+            vci_engaged_topics(pt, u, min_events, count, topics, &n);
+        for (size_t i = 0; i < n && s == VC_OK; i++)
+            if (a.topic_range[topics[i]] != UINT32_MAX)
+                s = assign_one(&a, &a.ranges[a.topic_range[topics[i]]], u, list);
+    }
+    vci_free(a.scale);
+    vci_free(a.d);
+    vci_free(count);
+    vci_free(topics);
+    return s;
+}
+
 /* The touched users' memberships (flagged in touched[nusers]); everyone
  * else keeps theirs. */
 static vc_status memberships(assign_ctx *a, vci_membership_list *list, uint8_t *touched_flags,
@@ -107,27 +152,32 @@ static vc_status memberships(assign_ctx *a, vci_membership_list *list, uint8_t *
 {
     const vc_communities *cm = a->cm;
     const vc_portraits *pt = cm->pt;
-    uint32_t nt = pt->topics.ntopics;
-    uint32_t *count = vci_calloc((size_t)nt + 1, sizeof *count);
-    uint32_t *topics = vci_calloc((size_t)nt + 1, sizeof *topics);
-    vc_status s = count && topics ? VC_OK : VC_ERR_NOMEM;
-    uint32_t min_events = (uint32_t)vci_opt_int(a->opts, VCI_OPT_COMMUNITY_MIN_EVENTS);
-    for (uint32_t u = 0; u < pt->nusers && s == VC_OK; u++) {
-        if (!touched(cm, u))
-            continue;
-        touched_flags[u] = 1;
-        (*moved)++;
-        if (a->nranges && a->ranges[0].topic == UINT32_MAX)
-            s = assign_one(a, &a->ranges[0], u, list);
-        size_t n = 0;
-        if (s == VC_OK)
-            vci_engaged_topics(pt, u, min_events, count, topics, &n);
-        for (size_t i = 0; i < n && s == VC_OK; i++)
-            if (a->topic_range[topics[i]] != UINT32_MAX)
-                s = assign_one(a, &a->ranges[a->topic_range[topics[i]]], u, list);
+    uint32_t *users = vci_calloc((size_t)pt->nusers + 1, sizeof *users);
+    vci_membership_list *lists = vci_calloc(ASSIGN_CHUNKS, sizeof *lists);
+    vci_pool *pool = NULL;
+    vc_status s = users && lists ? vci_pool_for_options(&pool, a->opts) : VC_ERR_NOMEM;
+    size_t n = 0;
+    for (uint32_t u = 0; u < pt->nusers && s == VC_OK; u++)
+        if (touched(cm, u)) {
+            touched_flags[u] = 1;
+            users[n++] = u;
+        }
+    *moved = n;
+    memberships_ctx m = {a, users, n, lists};
+    if (s == VC_OK)
+        s = vci_parallel_for(pool, ASSIGN_CHUNKS, memberships_task, &m, NULL);
+    for (size_t c = 0; c < ASSIGN_CHUNKS && s == VC_OK; c++)
+        for (size_t i = 0; i < lists[c].n && s == VC_OK; i++)
+            s = vci_membership_append(list, lists[c].user[i], lists[c].comm[i],
+                                      lists[c].strength[i]);
+    for (size_t c = 0; lists && c < ASSIGN_CHUNKS; c++) {
+        vci_free(lists[c].user);
+        vci_free(lists[c].comm);
+        vci_free(lists[c].strength);
     }
-    vci_free(count);
-    vci_free(topics);
+    vci_pool_free(pool);
+    vci_free(lists);
+    vci_free(users);
     return s;
 }
 

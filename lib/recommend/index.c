@@ -128,14 +128,12 @@ static vc_status count_all(const vc_communities *cm, vci_rec_index *ix, vci_pool
 typedef struct user_log {
     size_t *start;   /* [nusers + 1] */
     size_t *entry;   /* log entry indices */
-    bool *used;      /* [entries] matched while reading a user's old events */
 } user_log;
 
 static void user_log_free(user_log *l)
 {
     vci_free(l->start);
     vci_free(l->entry);
-    vci_free(l->used);
 }
 
 static vc_status user_log_build(const vc_dataset *ds, uint32_t since, user_log *l)
@@ -143,8 +141,7 @@ static vc_status user_log_build(const vc_dataset *ds, uint32_t since, user_log *
     const vci_event_log *log = &ds->log;
     l->start = vci_calloc((size_t)ds->nusers + 2, sizeof *l->start);
     l->entry = vci_calloc(log->n + 1, sizeof *l->entry);
-    l->used = vci_calloc(log->n + 1, sizeof *l->used);
-    if (!l->start || !l->entry || !l->used)
+    if (!l->start || !l->entry)
         return VC_ERR_NOMEM;
     for (size_t k = 0; k < log->n; k++)
         if (log->gen[k] > since)
@@ -159,26 +156,32 @@ static vc_status user_log_build(const vc_dataset *ds, uint32_t since, user_log *
 
 /* Whether event e of user u is one the log lists as added (each log entry
  * accounts for one event). */
-static bool logged(const vc_dataset *ds, user_log *l, uint32_t u, uint64_t e)
+static bool logged(const vc_dataset *ds, const user_log *l, bool *used, uint32_t u,
+                   uint64_t e)
 {
     const vci_event_log *log = &ds->log;
     for (size_t k = l->start[u]; k < l->start[u + 1]; k++) {
         size_t x = l->entry[k];
-        if (!l->used[k] && log->item[x] == ds->ev_item[e] &&
+        if (!used[k] && log->item[x] == ds->ev_item[e] &&
             log->time[x] == vci_ds_time(ds, e) && log->value[x] == ds->ev_value[e]) {
-            l->used[k] = true;
+            used[k] = true;
             return true;
         }
     }
     return false;
 }
 
+/* One worker's part of the deltas: the communities c with c % nworkers
+ * == worker, so every cell is changed by one worker, in user order (the
+ * sums do not depend on the thread count). */
 typedef struct delta_ctx {
     const vc_dataset *ds;
     vci_rec_index *ix;
-    user_log log;
+    const user_log *log;
+    bool *used;        /* [log entries] matched while reading a user's old events */
     uint32_t *stamp;   /* [nitems] pass number that saw the item */
     uint32_t pass;
+    uint32_t worker, nworkers;
 } delta_ctx;
 
 /* Add sign * user u's contribution with memberships [comm, strength) x n,
@@ -189,16 +192,20 @@ static void contribute(delta_ctx *d, uint32_t u, const uint32_t *comm,
     const vc_dataset *ds = d->ds;
     vci_rec_index *ix = d->ix;
     size_t ni = ix->nitems;
+    bool mine = false;
     for (size_t j = 0; j < n; j++)
-        ix->total[comm[j]] += sign * strength[j];
-    if (n == 0 || u >= ds->nusers)
+        if (comm[j] % d->nworkers == d->worker) {
+            ix->total[comm[j]] += sign * strength[j];
+            mine = true;
+        }
+    if (!mine)
         return;
     uint32_t pass = ++d->pass;
     if (old)
-        for (size_t k = d->log.start[u]; k < d->log.start[u + 1]; k++)
-            d->log.used[k] = false;
+        for (size_t k = d->log->start[u]; k < d->log->start[u + 1]; k++)
+            d->used[k] = false;
     for (uint64_t e = ds->user_start[u + 1]; e-- > ds->user_start[u];) {
-        if (old && logged(ds, &d->log, u, e))
+        if (old && logged(ds, d->log, d->used, u, e))
             continue;
         uint32_t it = ds->ev_item[e];
         if (d->stamp[it] == pass)
@@ -206,6 +213,8 @@ static void contribute(delta_ctx *d, uint32_t u, const uint32_t *comm,
         d->stamp[it] = pass;
         double dec = decay(ix, vci_ds_time(ds, e));
         for (size_t j = 0; j < n; j++) {
+            if (comm[j] % d->nworkers != d->worker)
+                continue;
             double w = sign * strength[j];
             size_t cell = (size_t)comm[j] * ni + it;
             ix->pop_sum[cell] += (float)(w * dec);
@@ -314,21 +323,61 @@ static vc_status grow_user_arrays(vci_rec_index *old, size_t nusers)
 /* The sums of ix from old's: the touched users' old part out, their new
  * part in; the norms and embeddings of the touched users only, into
  * rows (installed by install_rows). */
+typedef struct carry_ctx {
+    const vc_communities *cm, *old_cm;
+    vci_rec_index *ix;
+    const user_log *log;
+    const user_rows *rows;
+    bool *used;        /* [workers * (log entries + 1)] */
+    uint32_t *stamp;   /* [workers * nitems] */
+    unsigned nworkers;
+} carry_ctx;
+
+static vc_status carry_task(void *ctx, size_t task, unsigned worker)
+{
+    (void)worker;
+    const carry_ctx *c = ctx;
+    const vc_dataset *ds = c->cm->pt->ds;
+    delta_ctx d = {ds, c->ix, c->log, c->used + task * (ds->log.n + 1),
+                   c->stamp + task * VCI_MAX(ds->nitems, 1u), 0, (uint32_t)task,
+                   c->nworkers};
+    const vc_communities *cm = c->cm, *old_cm = c->old_cm;
+    for (size_t k = 0; k < c->rows->n; k++) {
+        uint32_t u = c->rows->users[k];
+        if (u < old_cm->nusers) {
+            uint32_t b = old_cm->mem_start[u], e = old_cm->mem_start[u + 1];
+            contribute(&d, u, old_cm->mem_comm + b, old_cm->mem_strength + b, e - b, -1,
+                       true);
+        }
+        uint32_t b = cm->mem_start[u], e = cm->mem_start[u + 1];
+        contribute(&d, u, cm->mem_comm + b, cm->mem_strength + b, e - b, 1, false);
+        if (task == 0)
+            c->rows->norm[k] = vci_rec_user_norm(ds, c->ix, u);
+    }
+    return VC_OK;
+}
+
+/* The sums of ix from old's: the touched users' old part out, their new
+ * part in; the norms and embeddings of the touched users only, into
+ * rows (installed by install_rows). */
 static vc_status carry(const vc_communities *cm, const vc_communities *old_cm,
                        vci_rec_index *old, vci_rec_index *ix, vci_pool *pool,
                        user_rows *rows)
 {
     const vc_dataset *ds = cm->pt->ds;
-    delta_ctx d = {ds, ix, {NULL, NULL, NULL}, NULL, 0};
-    vc_status s = user_log_build(ds, old->ds_generation, &d.log);
+    user_log log = {NULL, NULL};
+    unsigned nw = vci_pool_size(pool);
+    carry_ctx c = {cm, old_cm, ix, &log, rows, NULL, NULL, nw};
+    vc_status s = user_log_build(ds, old->ds_generation, &log);
     if (s == VC_OK)
-        s = touched_users(old_cm, old, &d.log, ds->nusers, &rows->users, &rows->n);
+        s = touched_users(old_cm, old, &log, ds->nusers, &rows->users, &rows->n);
     size_t n = rows->n;
-    d.stamp = vci_calloc(VCI_MAX(ds->nitems, 1u), sizeof *d.stamp);
+    c.used = vci_calloc((size_t)nw * (ds->log.n + 1), sizeof *c.used);
+    c.stamp = vci_calloc((size_t)nw * VCI_MAX(ds->nitems, 1u), sizeof *c.stamp);
     rows->norm = vci_calloc(n + 1, sizeof *rows->norm);
     rows->emb = vci_calloc((n + 1) * old->emb_stride + 1, sizeof *rows->emb);
     rows->scale = vci_calloc(n + 1, sizeof *rows->scale);
-    if (s == VC_OK && (!d.stamp || !rows->norm || !rows->emb || !rows->scale))
+    if (s == VC_OK && (!c.used || !c.stamp || !rows->norm || !rows->emb || !rows->scale))
         s = VC_ERR_NOMEM;
     if (s == VC_OK)
         s = grow_user_arrays(old, ds->nusers);
@@ -337,20 +386,11 @@ static vc_status carry(const vc_communities *cm, const vc_communities *old_cm,
                                     pool);
     if (s == VC_OK) {
         carry_sums(old, ix, ds->time_last);
-        for (size_t k = 0; k < n; k++) {
-            uint32_t u = rows->users[k];
-            if (u < old_cm->nusers) {
-                uint32_t b = old_cm->mem_start[u], e = old_cm->mem_start[u + 1];
-                contribute(&d, u, old_cm->mem_comm + b, old_cm->mem_strength + b, e - b,
-                           -1, true);
-            }
-            uint32_t b = cm->mem_start[u], e = cm->mem_start[u + 1];
-            contribute(&d, u, cm->mem_comm + b, cm->mem_strength + b, e - b, 1, false);
-            rows->norm[k] = vci_rec_user_norm(ds, ix, u);
-        }
+        s = vci_parallel_for(pool, nw, carry_task, &c, NULL);
     }
-    user_log_free(&d.log);
-    vci_free(d.stamp);
+    user_log_free(&log);
+    vci_free(c.used);
+    vci_free(c.stamp);
     return s;
 }
 
