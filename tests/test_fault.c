@@ -36,42 +36,6 @@
 #include "testutil.h"
 #include "vcomm.h"
 
-static struct {
-    long live, requests, fail_at;
-    int armed;
-} counter;
-
-/* True when this armed request is the one to fail. */
-static int fail_now(void)
-{
-    return counter.armed && ++counter.requests == counter.fail_at;
-}
-
-static void *f_malloc(size_t n, void *ud)
-{
-    (void)ud;
-    if (fail_now())
-        return NULL;
-    void *p = malloc(n);
-    counter.live += p != NULL;
-    return p;
-}
-
-static void *f_realloc(void *p, size_t n, void *ud)
-{
-    (void)ud;
-    if (fail_now())
-        return NULL;
-    return realloc(p, n);
-}
-
-static void f_free(void *p, void *ud)
-{
-    (void)ud;
-    counter.live -= p != NULL;
-    free(p);
-}
-
 /* Shared inputs of the scenarios, made before the allocator is swapped. */
 static char *dir_ml1m, *dir_ml100k, *dir_latest, *dir_merchant;
 
@@ -190,7 +154,7 @@ static vc_status recommend_on(vc_recs **out, const vc_communities *cm)
  * in full (the fingerprint), and any accessor error fails the test. */
 static void same(uint64_t got, uint64_t want)
 {
-    if (counter.requests < counter.fail_at || counter.fail_at == 0)
+    if (tu_fail.requests < tu_fail.fail_at || tu_fail.fail_at == 0)
         assert_true(got == want);
 }
 
@@ -437,19 +401,19 @@ typedef struct scenario {
  * call's status and sets *requests to the allocations it asked for. */
 static vc_status run_once(const scenario *sc, long fail_at, long *requests)
 {
-    long start = counter.live;
+    long start = tu_fail.live;
     if (sc->before)
         sc->before();
-    long base = counter.live;
-    counter.requests = 0;
-    counter.fail_at = fail_at;
-    counter.armed = 1;
+    long base = tu_fail.live;
+    tu_fail.requests = 0;
+    tu_fail.fail_at = fail_at;
+    tu_fail.armed = 1;
     vc_status s = sc->call();
-    counter.armed = 0;
-    *requests = counter.requests;
-    if (s != VC_OK && counter.live != base && !sc->caches)
+    tu_fail.armed = 0;
+    *requests = tu_fail.requests;
+    if (s != VC_OK && tu_fail.live != base && !sc->caches)
         fail_msg("%s: failing allocation %ld leaks %ld blocks (status %d: %s)", sc->name,
-                 fail_at, counter.live - base, s, vc_last_error());
+                 fail_at, tu_fail.live - base, s, vc_last_error());
     if (s != VC_OK && s != VC_ERR_NOMEM)
         fail_msg("%s: failing allocation %ld gave status %d: %s", sc->name, fail_at, s,
                  vc_last_error());
@@ -459,9 +423,9 @@ static vc_status run_once(const scenario *sc, long fail_at, long *requests)
         sc->after(s);
     if (g.ds)
         check_earlier();
-    if (counter.live != start)
+    if (tu_fail.live != start)
         fail_msg("%s: allocation %ld: %ld blocks still live after the scenario", sc->name,
-                 fail_at, counter.live - start);
+                 fail_at, tu_fail.live - start);
     return s;
 }
 
@@ -610,7 +574,7 @@ static int setup(void **state)
                   "c1,p1,purchase,2,4,2011-01-02 10:00:00,UK\n"
                   "c2,p1,view,1,,1/2/2011 9:00,FR\n", -1));
     /* every library allocation from here on goes through the counter */
-    if (vc_set_allocator(f_malloc, f_realloc, f_free, NULL) != VC_OK)
+    if (vc_set_allocator(tu_fail_malloc, tu_fail_realloc, tu_fail_free, NULL) != VC_OK)
         return -1;
     build_pipeline();
     return 0;
@@ -623,9 +587,9 @@ static int teardown(void **state)
     vc_portraits_free(g.pt);
     vc_dataset_free(g.ds);
     vc_options_free(g.opts);
-    int leaked = counter.live != 0;
+    int leaked = tu_fail.live != 0;
     if (leaked)
-        printf("# %ld blocks live at the end\n", counter.live);
+        printf("# %ld blocks live at the end\n", tu_fail.live);
     vc_set_allocator(NULL, NULL, NULL, NULL);
     tu_rmdir(g.dir, 1);
     free(g.model);

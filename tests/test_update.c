@@ -644,41 +644,6 @@ static void test_index_carries_over(void **state)
     free_split(&sp);
 }
 
-/* Counting allocator for the failure sweep: fails request fail_at while
- * armed. */
-static struct {
-    long live, requests, fail_at;
-    int armed;
-} counter;
-
-static int fail_now(void)
-{
-    return counter.armed && ++counter.requests == counter.fail_at;
-}
-
-static void *f_malloc(size_t n, void *ud)
-{
-    (void)ud;
-    if (fail_now())
-        return NULL;
-    void *p = malloc(n);
-    counter.live += p != NULL;
-    return p;
-}
-
-static void *f_realloc(void *p, size_t n, void *ud)
-{
-    (void)ud;
-    return fail_now() ? NULL : realloc(p, n);
-}
-
-static void f_free(void *p, void *ud)
-{
-    (void)ud;
-    counter.live -= p != NULL;
-    free(p);
-}
-
 /* Each allocation of an update that adds users and items fails in turn:
  * a failed update leaves the portraits exactly as they were (every value,
  * feature and tag, and no block more or less), and a later update
@@ -689,7 +654,7 @@ static void test_update_failure_changes_nothing(void **state)
     split_data sp;
     make_growing_split(&sp, 150, 7, 10);
     vc_options *o = fixture_tiny_options(); /* one thread: the counter is not atomic */
-    assert_int_equal(vc_set_allocator(f_malloc, f_realloc, f_free, NULL), VC_OK);
+    assert_int_equal(vc_set_allocator(tu_fail_malloc, tu_fail_realloc, tu_fail_free, NULL), VC_OK);
     uint64_t want = 0;
     long failures = 0;
     for (long i = 0;; i++) {
@@ -697,13 +662,13 @@ static void test_update_failure_changes_nothing(void **state)
         load_appended(&b, &sp, o);
         uint64_t before = tu_fp_portraits(b.pt);
         size_t nu = vc_portraits_user_count(b.pt), updated = 0;
-        long live = counter.live;
-        counter.requests = 0;
-        counter.fail_at = i;
-        counter.armed = 1;
+        long live = tu_fail.live;
+        tu_fail.requests = 0;
+        tu_fail.fail_at = i;
+        tu_fail.armed = 1;
         vc_status s = vc_portrait_update(b.pt, o, &updated);
-        counter.armed = 0;
-        bool injected = i > 0 && counter.requests >= i;
+        tu_fail.armed = 0;
+        bool injected = i > 0 && tu_fail.requests >= i;
         if (s == VC_OK) {
             assert_true(updated > 0);
             if (i == 0)
@@ -713,7 +678,7 @@ static void test_update_failure_changes_nothing(void **state)
             assert_int_equal(s, VC_ERR_NOMEM);
             assert_true(injected);
             failures++;
-            assert_int_equal(counter.live, live);
+            assert_int_equal(tu_fail.live, live);
             assert_int_equal(updated, 0);
             assert_int_equal(vc_portraits_user_count(b.pt), nu);
             assert_true(tu_fp_portraits(b.pt) == before);

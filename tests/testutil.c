@@ -259,3 +259,36 @@ uint64_t tu_fp_recs(const vc_recs *r)
     }
     return h;
 }
+
+/* ---- the failing allocator ---------------------------------------------------- */
+
+tu_fail_counter tu_fail;
+
+/* True when this armed request is the one to fail. */
+static int fail_now(void)
+{
+    return tu_fail.armed && ++tu_fail.requests == tu_fail.fail_at;
+}
+
+void *tu_fail_malloc(size_t n, void *ud)
+{
+    (void)ud;
+    if (fail_now())
+        return NULL;
+    void *p = malloc(n);
+    tu_fail.live += p != NULL;
+    return p;
+}
+
+void *tu_fail_realloc(void *p, size_t n, void *ud)
+{
+    (void)ud;
+    return fail_now() ? NULL : realloc(p, n);
+}
+
+void tu_fail_free(void *p, void *ud)
+{
+    (void)ud;
+    tu_fail.live -= p != NULL;
+    free(p);
+}

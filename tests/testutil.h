@@ -45,4 +45,18 @@ uint64_t tu_fp_communities(const vc_communities *cm);
 /* Ids, scores and reasons of a ranked list (NULL hashes as empty). */
 uint64_t tu_fp_recs(const vc_recs *r);
 
+/* A counting allocator for allocation-failure sweeps: install it with
+ * vc_set_allocator(tu_fail_malloc, tu_fail_realloc, tu_fail_free, NULL).
+ * While tu_fail.armed, request number tu_fail.fail_at (counted in
+ * tu_fail.requests) fails; tu_fail.live counts the blocks alive. Not
+ * thread-safe: run the library with one thread. */
+typedef struct tu_fail_counter {
+    long live, requests, fail_at;
+    int armed;
+} tu_fail_counter;
+extern tu_fail_counter tu_fail;
+void *tu_fail_malloc(size_t n, void *ud);
+void *tu_fail_realloc(void *p, size_t n, void *ud);
+void tu_fail_free(void *p, void *ud);
+
 #endif
