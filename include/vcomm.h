@@ -126,6 +126,9 @@ typedef void (*vc_free_fn)(void *ptr, void *userdata);
  * @return VC_OK; VC_ERR_INVALID when only some hooks are NULL.
  * Not thread-safe: call before any other vc_ function, or when no handle
  * is alive, since a block must be freed by the hooks that allocated it.
+ * The hooks themselves must be thread-safe: with threads > 1 the library
+ * allocates from its worker threads too (k-means, silhouettes, portrait
+ * updates, batch recommendation).
  */
 VC_API vc_status vc_set_allocator(vc_malloc_fn malloc_fn,
                                   vc_realloc_fn realloc_fn,
@@ -847,7 +850,10 @@ typedef struct vc_communities vc_communities;
 
 /**
  * Build the communities. Options: community.* (k, topic_k, min_members,
- * topic_weight, softness ...), kmeans.*, seed, threads, kernel, progress.
+ * topic_weight, softness ...; with community.k = 0 the number of global
+ * segments is chosen by community.k_criterion: the gap statistic by
+ * default, or silhouette; topics by community.topic_k_criterion),
+ * kmeans.*, seed, threads, kernel, progress (docs/kmeans.md "Choosing k").
  * @param[out] out  free with vc_communities_free(); NULL on error.
  * @return VC_OK, VC_ERR_INVALID, VC_ERR_NOMEM, VC_ERR_CANCELLED.
  */
