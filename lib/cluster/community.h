@@ -110,7 +110,8 @@ vc_status vci_membership_index(vc_communities *cm,
  *  users flagged in touched[nw->nusers] (and users old lacks) get their
  *  memberships from fresh, everyone else keeps old's. */
 vc_status vci_membership_merge(vc_communities *nw, const vc_communities *old,
-                               const uint8_t *touched, const vci_membership_list *fresh);
+                               const uint8_t *touched, const vci_membership_list *fresh,
+                               vci_pool *pool);
 /** Per-community silhouette over a sample of the clustering. */
 vc_status vci_community_silhouettes(vc_communities *cm,
                                     const vci_clustering *cl,

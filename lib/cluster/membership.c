@@ -241,8 +241,47 @@ static void merge_lists(const uint32_t *old_id, const float *old_str, uint32_t i
     }
 }
 
+/* The two sides of a merge, one task each (they share nothing written). */
+typedef struct merge_ctx {
+    vc_communities *nw;
+    const vc_communities *old;
+    const uint8_t *touched;
+    const uint32_t *fu_start, *fu_comm, *fc_start, *fc_user;
+    const float *fu_str, *fc_str;
+} merge_ctx;
+
+static vc_status merge_task(void *ctx, size_t side, unsigned worker)
+{
+    (void)worker;
+    const merge_ctx *m = ctx;
+    vc_communities *nw = m->nw;
+    const vc_communities *old = m->old;
+    uint32_t k = 0;
+    if (side == 0) {
+        for (uint32_t u = 0; u < nw->nusers; u++) {
+            if (u < old->nusers && !m->touched[u])
+                merge_lists(old->mem_comm, old->mem_strength, old->mem_start[u],
+                            old->mem_start[u + 1], NULL, NULL, NULL, 0, 0, nw->mem_comm,
+                            nw->mem_strength, &k);
+            else
+                merge_lists(NULL, NULL, 0, 0, NULL, m->fu_comm, m->fu_str, m->fu_start[u],
+                            m->fu_start[u + 1], nw->mem_comm, nw->mem_strength, &k);
+            nw->mem_start[u + 1] = k;
+        }
+        return VC_OK;
+    }
+    for (uint32_t c = 0; c < nw->ncomm; c++) {
+        merge_lists(old->comm_user, old->comm_strength, old->comm_start[c],
+                    old->comm_start[c + 1], m->touched, m->fc_user, m->fc_str, m->fc_start[c],
+                    m->fc_start[c + 1], nw->comm_user, nw->comm_strength, &k);
+        nw->comm_start[c + 1] = k;
+    }
+    return VC_OK;
+}
+
 vc_status vci_membership_merge(vc_communities *nw, const vc_communities *old,
-                               const uint8_t *touched, const vci_membership_list *fresh)
+                               const uint8_t *touched, const vci_membership_list *fresh,
+                               vci_pool *pool)
 {
     uint32_t nu = nw->nusers, nc = nw->ncomm, *fu_start = NULL, *fu_comm = NULL;
     uint32_t *fc_start = NULL, *fc_user = NULL;
@@ -256,35 +295,19 @@ vc_status vci_membership_merge(vc_communities *nw, const vc_communities *old,
             links += old->mem_start[u + 1] - old->mem_start[u];
     if (s == VC_OK) {
         nw->mem_start = vci_calloc((size_t)nu + 1, sizeof *nw->mem_start);
-        nw->mem_comm = vci_calloc(links + 1, sizeof *nw->mem_comm);
-        nw->mem_strength = vci_calloc(links + 1, sizeof *nw->mem_strength);
+        /* filled in full by the merge: not zeroed first */
+        nw->mem_comm = vci_array_realloc(NULL, links + 1, sizeof *nw->mem_comm);
+        nw->mem_strength = vci_array_realloc(NULL, links + 1, sizeof *nw->mem_strength);
         nw->comm_start = vci_calloc((size_t)nc + 1, sizeof *nw->comm_start);
-        nw->comm_user = vci_calloc(links + 1, sizeof *nw->comm_user);
-        nw->comm_strength = vci_calloc(links + 1, sizeof *nw->comm_strength);
+        nw->comm_user = vci_array_realloc(NULL, links + 1, sizeof *nw->comm_user);
+        nw->comm_strength = vci_array_realloc(NULL, links + 1, sizeof *nw->comm_strength);
         if (!nw->mem_start || !nw->mem_comm || !nw->mem_strength || !nw->comm_start ||
             !nw->comm_user || !nw->comm_strength)
             s = VC_ERR_NOMEM;
     }
-    if (s == VC_OK) {
-        uint32_t k = 0;
-        for (uint32_t u = 0; u < nu; u++) {
-            if (u < old->nusers && !touched[u])
-                merge_lists(old->mem_comm, old->mem_strength, old->mem_start[u],
-                            old->mem_start[u + 1], NULL, NULL, NULL, 0, 0, nw->mem_comm,
-                            nw->mem_strength, &k);
-            else
-                merge_lists(NULL, NULL, 0, 0, NULL, fu_comm, fu_str, fu_start[u],
-                            fu_start[u + 1], nw->mem_comm, nw->mem_strength, &k);
-            nw->mem_start[u + 1] = k;
-        }
-        k = 0;
-        for (uint32_t c = 0; c < nc; c++) {
-            merge_lists(old->comm_user, old->comm_strength, old->comm_start[c],
-                        old->comm_start[c + 1], touched, fc_user, fc_str, fc_start[c],
-                        fc_start[c + 1], nw->comm_user, nw->comm_strength, &k);
-            nw->comm_start[c + 1] = k;
-        }
-    }
+    merge_ctx m = {nw, old, touched, fu_start, fu_comm, fc_start, fc_user, fu_str, fc_str};
+    if (s == VC_OK) /* the new pages are first touched by two threads */
+        s = vci_parallel_for(pool, 2, merge_task, &m, NULL);
     void *scratch[] = {fu_start, fu_comm, fu_str, fc_start, fc_user, fc_str};
     for (size_t i = 0; i < VCI_ARRAY_LEN(scratch); i++)
         vci_free(scratch[i]);

@@ -293,8 +293,12 @@ static vc_status assign(const vc_communities *cm, vc_communities *nw,
         s = copy_communities(cm, nw);
     if (s == VC_OK)
         s = memberships(&a, &list, flags, moved);
+    vci_pool *pool = NULL;
     if (s == VC_OK)
-        s = vci_membership_merge(nw, cm, flags, &list);
+        s = vci_pool_for_options(&pool, opts);
+    if (s == VC_OK)
+        s = vci_membership_merge(nw, cm, flags, &list, pool);
+    vci_pool_free(pool);
     if (s == VC_OK)
         s = recount(nw, opts);
     if (s == VC_OK)
