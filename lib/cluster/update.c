@@ -31,8 +31,8 @@ typedef struct assign_ctx {
     clustering_range *ranges;
     uint32_t nranges;
     uint32_t *topic_range;      /* [ntopics] range index, UINT32_MAX = none */
-    float *scale;               /* [stride] column weights of a topic range */
-    float *d;                   /* [max k] squared distances */
+    float *scale;               /* [stride] column weights of a topic range (per task) */
+    float *d;                   /* [max k] squared distances (per task) */
 } assign_ctx;
 
 static bool touched(const vc_communities *cm, uint32_t u)
@@ -48,9 +48,7 @@ static vc_status find_ranges(assign_ctx *a)
     uint32_t nt = cm->pt->topics.ntopics;
     a->ranges = vci_calloc((size_t)cm->ncomm + 1, sizeof *a->ranges);
     a->topic_range = vci_calloc((size_t)nt + 1, sizeof *a->topic_range);
-    a->scale = vci_calloc(cm->stride + 1, sizeof *a->scale);
-    a->d = vci_calloc((size_t)cm->ncomm + 1, sizeof *a->d);
-    if (!a->ranges || !a->topic_range || !a->scale || !a->d)
+    if (!a->ranges || !a->topic_range)
         return VC_ERR_NOMEM;
     for (uint32_t t = 0; t < nt; t++)
         a->topic_range[t] = UINT32_MAX;
@@ -309,8 +307,6 @@ static vc_status assign(const vc_communities *cm, vc_communities *nw,
     vci_free(flags);
     vci_free(a.ranges);
     vci_free(a.topic_range);
-    vci_free(a.scale);
-    vci_free(a.d);
     return s;
 }
 
