@@ -5,7 +5,9 @@
  * results equal single queries for any thread count, targeting skips
  * owners, and the evaluation ranks the community recommender far above
  * popularity where communities are planted. The taste embeddings are
- * checked on a matrix of known structure (two disjoint groups).
+ * checked on a matrix of known structure (two disjoint groups). Queries
+ * through the index's packed neighbour pools equal queries that gather
+ * the pool members' rows, and the top-n selection equals a full sort.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -254,6 +256,107 @@ static void test_embeddings_known_structure(void **state)
     vc_dataset_free(ds);
 }
 
+
+static void assert_same_items(const vci_rec_item *a, size_t na, const vci_rec_item *b,
+                              size_t nb)
+{
+    assert_int_equal(na, nb);
+    for (size_t j = 0; j < na; j++) {
+        assert_int_equal(a[j].item, b[j].item);
+        assert_true(a[j].score == b[j].score);
+        assert_int_equal(a[j].community, b[j].community);
+        assert_int_equal(a[j].neighbours, b[j].neighbours);
+        assert_int_equal(a[j].by_neighbours, b[j].by_neighbours);
+    }
+}
+
+/* Every user's top-20 through the packed pools equals the one through the
+ * gathered rows (the path taken without pools): same items, same scores,
+ * same evidence. */
+static void test_packed_pools_equal_gathered_rows(void **state)
+{
+    fx *f = *state;
+    const vci_rec_index *ix;
+    assert_int_equal(vci_rec_index_get(f->cm, NULL, &ix), VC_OK);
+    assert_non_null(ix->pools);
+    assert_int_equal(ix->pools->per_comm, 150);
+    vci_rec_scratch s;
+    assert_int_equal(vci_rec_scratch_init(&s, ix->nitems, NULL), VC_OK);
+    vci_rec_item a[20], b[20];
+    size_t na, nb;
+    vci_rec_index *w = (vci_rec_index *)ix; /* only for this comparison */
+    vci_rec_pools *pools = w->pools;
+    size_t with_neighbours = 0;
+    for (uint32_t u = 0; u < 800; u++) {
+        assert_int_equal(vci_recommend_user(f->cm, ix, NULL, u, 20, NULL, 0, UINT32_MAX, &s,
+                                            a, &na), VC_OK);
+        w->pools = NULL;
+        assert_int_equal(vci_recommend_user(f->cm, ix, NULL, u, 20, NULL, 0, UINT32_MAX, &s,
+                                            b, &nb), VC_OK);
+        w->pools = pools;
+        assert_same_items(a, na, b, nb);
+        with_neighbours += na > 0 && a[0].neighbours > 0;
+    }
+    assert_true(with_neighbours > 400); /* the neighbours did contribute */
+    /* a query with another pool size than the pools were packed for
+     * gathers the rows: still valid and deterministic */
+    vc_options *o;
+    vc_options_new(&o);
+    vc_options_set_int(o, "recommend.pool", 40);
+    assert_int_equal(vci_recommend_user(f->cm, ix, o, 5, 20, NULL, 0, UINT32_MAX, &s, a, &na),
+                     VC_OK);
+    assert_int_equal(vci_recommend_user(f->cm, ix, o, 5, 20, NULL, 0, UINT32_MAX, &s, b, &nb),
+                     VC_OK);
+    assert_same_items(a, na, b, nb);
+    vc_options_free(o);
+    vci_rec_scratch_free(&s);
+}
+
+typedef struct ranked { float v; uint32_t i; } ranked;
+
+static int best_first(const void *x, const void *y)
+{
+    const ranked *a = x, *b = y;
+    if (a->v != b->v)
+        return a->v > b->v ? -1 : 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+/* vci_top_n equals sorting (value descending, index ascending) without
+ * -INFINITY and NaN, for lists shorter and longer than its stack buffer,
+ * with many ties. */
+static void test_top_n_equals_sort(void **state)
+{
+    (void)state;
+    enum { M = 1000 };
+    static float score[M];
+    static ranked ref[M];
+    static uint32_t idx[M];
+    srand(7);
+    const size_t ns[] = {1, 7, 10, 20, 64, 65, 200, 999, 1000, 1200};
+    for (int round = 0; round < 40; round++) {
+        size_t m = round % 4 == 0 ? 13 : M;
+        size_t nref = 0;
+        for (size_t i = 0; i < m; i++) {
+            int r = rand() % 100;
+            score[i] = r < 5 ? -INFINITY : r < 8 ? NAN : (float)(rand() % (round % 2 ? 30 : 100000));
+            if (score[i] > -INFINITY)
+                ref[nref++] = (ranked){score[i], (uint32_t)i};
+        }
+        qsort(ref, nref, sizeof *ref, best_first);
+        for (size_t q = 0; q < sizeof ns / sizeof *ns; q++) {
+            size_t k = 12345;
+            assert_int_equal(vci_top_n(score, m, ns[q], idx, &k), VC_OK);
+            assert_int_equal(k, ns[q] < nref ? ns[q] : nref);
+            for (size_t j = 0; j < k; j++)
+                assert_int_equal(idx[j], ref[j].i);
+        }
+    }
+    size_t k = 5;
+    assert_int_equal(vci_top_n(score, M, 0, idx, &k), VC_OK);
+    assert_int_equal(k, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,9 +365,11 @@ int main(void)
         cmocka_unit_test(test_batch_equals_single_any_threads),
         cmocka_unit_test(test_targeting),
         cmocka_unit_test(test_eval_beats_popularity),
+        cmocka_unit_test(test_packed_pools_equal_gathered_rows),
     };
     const struct CMUnitTest plain[] = {
         cmocka_unit_test(test_embeddings_known_structure),
+        cmocka_unit_test(test_top_n_equals_sort),
     };
     int failed = cmocka_run_group_tests(tests, setup, teardown);
     return failed + cmocka_run_group_tests(plain, NULL, NULL);

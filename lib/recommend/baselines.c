@@ -16,6 +16,7 @@
 #include "recommend.h"
 
 #define USER_K 50
+_Static_assert(USER_K <= VCI_TOP_N_LOCAL, "the baseline's top-k never allocates");
 #define MAX_ITEM_KNN_ITEMS 6000
 
 struct vci_baselines {
@@ -133,8 +134,8 @@ static void user_knn_scores(vci_baselines *b, uint32_t u)
         float d = b->user_norm[u] * b->user_norm[v];
         b->sim[v] = v != u && dot > 0 && d > 0 ? (float)(dot / d) : -INFINITY;
     }
-    size_t k;
-    vci_top_n(b->sim, ds->nusers, USER_K, b->nbr, &k);
+    size_t k; /* USER_K <= VCI_TOP_N_LOCAL: no allocation, no failure */
+    (void)vci_top_n(b->sim, ds->nusers, USER_K, b->nbr, &k);
     for (size_t j = 0; j < k; j++) {
         uint32_t v = b->nbr[j];
         for (uint64_t e = ds->user_start[v]; e < ds->user_start[v + 1]; e++)
@@ -174,7 +175,7 @@ vc_status vci_baseline_query(vci_baselines *b, vci_baseline which, uint32_t u,
         b->score[ds->ev_item[e]] = -INFINITY;
         b->uvec[ds->ev_item[e]] = 0;
     }
-    vci_top_n(b->score, ni, n, idx, count);
+    vc_status s = vci_top_n(b->score, ni, n, idx, count);
     memset(b->score, 0, ni * sizeof *b->score);
-    return VC_OK;
+    return s;
 }

@@ -52,6 +52,7 @@ void vci_rec_index_free(void *p)
         vci_free(arrays[k]);
     vci_aligned_free(ix->user_emb);
     vci_aligned_free(ix->item_emb);
+    vci_rec_pools_free(ix->pools);
     vci_free(ix);
 }
 
@@ -578,8 +579,8 @@ vc_status vci_rec_index_get(const vc_communities *cm, const vc_options *opts,
 {
     vc_communities *m = (vc_communities *)cm; /* only the lazy cache changes */
     VCI_CHECK(vci_communities_current(cm, "recommender"));
-    void *ix = atomic_load(&m->lazy_index);
-    if (ix) {
+    vci_rec_index *ix = atomic_load(&m->lazy_index);
+    if (ix && atomic_load(&ix->pools_ready)) {
         *out = ix;
         return VC_OK;
     }
@@ -587,14 +588,19 @@ vc_status vci_rec_index_get(const vc_communities *cm, const vc_options *opts,
     vc_status s = VC_OK;
     ix = atomic_load(&m->lazy_index);
     if (!ix) {
-        vci_rec_index *built = NULL;
-        s = build(cm, opts, NULL, NULL, &built);
+        s = build(cm, opts, NULL, NULL, &ix);
         if (s == VC_OK) {
             m->lazy_free = vci_rec_index_free;
             m->lazy_refit = vci_rec_index_refit;
-            atomic_store(&m->lazy_index, built);
-            ix = built;
+            atomic_store(&m->lazy_index, ix);
         }
+    }
+    if (s == VC_OK && !atomic_load(&ix->pools_ready)) {
+        /* an index built here, refitted or loaded from a model file gets
+         * its pools once; without them queries are slower, not wrong */
+        if (vci_rec_pools_build(&ix->pools, cm, ix, opts) != VC_OK)
+            vci_clear_error();
+        atomic_store(&ix->pools_ready, true);
     }
     pthread_mutex_unlock(&m->lazy_mu);
     *out = ix;

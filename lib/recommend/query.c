@@ -36,7 +36,7 @@ vc_status vci_rec_scratch_init(vci_rec_scratch *s, size_t nitems,
     s->nbcnt = vci_calloc(nitems, sizeof *s->nbcnt);
     s->uvec = vci_calloc(nitems, sizeof *s->uvec);
     s->seen = vci_calloc(nitems, sizeof *s->seen);
-    s->nbitem = vci_calloc(nitems, sizeof *s->nbitem);
+    s->nbitem = vci_calloc(nitems + 1, sizeof *s->nbitem);
     if (!s->comm || !s->nb || !s->nbcnt || !s->uvec || !s->seen || !s->nbitem) {
         vci_rec_scratch_free(s);
         return VC_ERR_NOMEM;
@@ -62,17 +62,77 @@ void vci_rec_scratch_free(vci_rec_scratch *s)
     memset(s, 0, sizeof *s);
 }
 
-static void offer(const float *value, float v, uint32_t i, size_t n,
-                  uint32_t *idx, size_t *k);
-
-void vci_top_n(const float *score, size_t m, size_t n, uint32_t *idx,
-               size_t *count)
+/* Insert item i of value v into the best-first list (idx, val)[0..*k) of
+ * at most n entries, when it belongs there (ties keep the lower index,
+ * offered first, in front). */
+static inline void offer(float v, uint32_t i, size_t n, uint32_t *idx, float *val,
+                         size_t *k)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < m && n > 0; i++)
-        if (score[i] > -INFINITY)
-            offer(score, score[i], (uint32_t)i, n, idx, &k);
-    *count = k;
+    if (*k == n && !(v > val[n - 1]))
+        return;
+    size_t pos = *k < n ? (*k)++ : n - 1;
+    while (pos > 0 && v > val[pos - 1]) {
+        idx[pos] = idx[pos - 1];
+        val[pos] = val[pos - 1];
+        pos--;
+    }
+    idx[pos] = (uint32_t)i;
+    val[pos] = v;
+}
+
+/* The best of score[0..m) into the empty list (idx, val) of at most n
+ * entries, skipping -INFINITY and NaN. The n-th best so far (the floor)
+ * stays in a register, and eight values are compared with it at once, so
+ * the scan is mostly branch-free once the list is full. */
+static void scan_top(const float *score, size_t m, size_t n, uint32_t *idx,
+                     float *val, size_t *k)
+{
+    float floor_v = -INFINITY; /* offer v iff v > floor_v */
+    for (size_t i = 0; i < m && n > 0; i++) {
+        if (i % 8 == 0 && i + 8 <= m) {
+            bool any = false;
+            for (size_t l = 0; l < 8; l++)
+                any |= score[i + l] > floor_v;
+            if (!any) {
+                i += 7;
+                continue;
+            }
+        }
+        float v = score[i];
+        if (!(v > floor_v))
+            continue;
+        offer(v, (uint32_t)i, n, idx, val, k);
+        if (*k == n)
+            floor_v = val[n - 1];
+    }
+}
+
+vc_status vci_top_n(const float *score, size_t m, size_t n, uint32_t *idx,
+                    size_t *count)
+{
+    float local[VCI_TOP_N_LOCAL], *val = local;
+    *count = 0;
+    if (n > VCI_TOP_N_LOCAL && !(val = vci_malloc(n * sizeof *val)))
+        return VC_ERR_NOMEM;
+    scan_top(score, m, n, idx, val, count);
+    if (val != local)
+        vci_free(val);
+    return VC_OK;
+}
+
+/* A new stamp for the marks of s (allocated on first use). */
+static vc_status next_stamp(const vc_communities *cm, vci_rec_scratch *s)
+{
+    if (!s->mark) {
+        s->mark = vci_calloc(VCI_MAX(cm->pt->nusers, 1u), sizeof *s->mark);
+        if (!s->mark)
+            return VC_ERR_NOMEM;
+    }
+    if (++s->stamp == 0) { /* wrapped: forget every old mark */
+        memset(s->mark, 0, VCI_MAX(cm->pt->nusers, 1u) * sizeof *s->mark);
+        s->stamp = 1;
+    }
+    return VC_OK;
 }
 
 /* Candidate neighbours: the strongest members of the user's strongest
@@ -83,15 +143,7 @@ static vc_status neighbour_pool(const vc_communities *cm, uint32_t u,
                                 vci_rec_scratch *s, size_t *npool)
 {
     size_t n = 0;
-    if (!s->mark) {
-        s->mark = vci_calloc(VCI_MAX(cm->pt->nusers, 1u), sizeof *s->mark);
-        if (!s->mark)
-            return VC_ERR_NOMEM;
-    }
-    if (++s->stamp == 0) { /* wrapped: forget every old mark */
-        memset(s->mark, 0, VCI_MAX(cm->pt->nusers, 1u) * sizeof *s->mark);
-        s->stamp = 1;
-    }
+    VCI_CHECK(next_stamp(cm, s));
     s->mark[u] = s->stamp;
     uint32_t mb = cm->mem_start[u], me = cm->mem_start[u + 1];
     for (uint32_t j = mb; j < me && j - mb < ncomms; j++) {
@@ -136,6 +188,45 @@ static vc_status pool_similarities(const vci_rec_index *ix, uint32_t u,
     return VC_OK;
 }
 
+/* The same pool and similarities (same order, same values: the kernels'
+ * inner product does not depend on which side is packed; members without
+ * events, never picked, are not in the packed pools) from the index's
+ * packed pools: one kernel call per community scores all its pool, then
+ * members already pooled are dropped (branch-free: each is written, and
+ * kept only when new). */
+static vc_status packed_pool(const vc_communities *cm, const vci_rec_index *ix,
+                             uint32_t u, size_t ncomms, vci_rec_scratch *s,
+                             size_t *npool)
+{
+    const vci_rec_pools *pl = ix->pools;
+    const float *eu = ix->user_emb + (size_t)u * ix->emb_stride;
+    size_t n = 0;
+    VCI_CHECK(next_stamp(cm, s));
+    uint32_t stamp = s->stamp, *mark = s->mark;
+    mark[u] = stamp;
+    uint32_t mb = cm->mem_start[u], me = cm->mem_start[u + 1];
+    for (uint32_t j = mb; j < me && j - mb < ncomms; j++) {
+        uint32_t c = cm->mem_comm[j], m = pl->n[c];
+        if (m == 0)
+            continue;
+        VCI_CHECK(vci_reserve((void **)&s->pool, &s->pool_cap, n + m, sizeof *s->pool));
+        VCI_CHECK(vci_reserve((void **)&s->sim, &s->sim_cap, n + m, sizeof *s->sim));
+        float *sim = s->sim + n; /* compacted in place below */
+        vci_kern_block_rows(&pl->pack[c], &eu, 1, NULL, sim, m);
+        const uint32_t *members = pl->user[c];
+        for (uint32_t i = 0; i < m; i++) {
+            uint32_t v = members[i];
+            bool fresh = mark[v] != stamp;
+            mark[v] = stamp;
+            s->pool[n] = v;
+            s->sim[n] = sim[i];
+            n += fresh;
+        }
+    }
+    *npool = n;
+    return VC_OK;
+}
+
 /* Fill s->nb / s->nbcnt from the k most similar users of the pool. */
 static vc_status neighbour_scores(const vc_communities *cm,
                                   const vci_rec_index *ix, uint32_t u,
@@ -147,14 +238,20 @@ static vc_status neighbour_scores(const vc_communities *cm,
     if (ix->user_norm[u] <= 0 || !ix->user_emb || ix->rank == 0)
         return VC_OK;
     size_t npool;
-    VCI_CHECK(neighbour_pool(cm, u, (size_t)vci_opt_int(opts, VCI_OPT_RECOMMEND_POOL_COMMUNITIES),
-                             (size_t)vci_opt_int(opts, VCI_OPT_RECOMMEND_POOL), s, &npool));
-    VCI_CHECK(vci_reserve((void **)&s->sim, &s->sim_cap, VCI_MAX(npool, 1),
-                          sizeof *s->sim));
-    VCI_CHECK(pool_similarities(ix, u, npool, s));
+    size_t ncomms = (size_t)vci_opt_int(opts, VCI_OPT_RECOMMEND_POOL_COMMUNITIES);
+    size_t per_comm = (size_t)vci_opt_int(opts, VCI_OPT_RECOMMEND_POOL);
+    const vci_rec_pools *pl = ix->pools;
+    if (pl && pl->per_comm == per_comm && pl->kern == s->kern) {
+        VCI_CHECK(packed_pool(cm, ix, u, ncomms, s, &npool));
+    } else {
+        VCI_CHECK(neighbour_pool(cm, u, ncomms, per_comm, s, &npool));
+        VCI_CHECK(vci_reserve((void **)&s->sim, &s->sim_cap, VCI_MAX(npool, 1),
+                              sizeof *s->sim));
+        VCI_CHECK(pool_similarities(ix, u, npool, s));
+    }
     size_t k = (size_t)vci_opt_int(opts, VCI_OPT_RECOMMEND_NEIGHBOURS);
     VCI_CHECK(vci_reserve((void **)&s->nbr, &s->nbr_cap, k, sizeof *s->nbr));
-    vci_top_n(s->sim, npool, k, s->nbr, nnb);
+    VCI_CHECK(vci_top_n(s->sim, npool, k, s->nbr, nnb));
     /* sim * vci_rec_value(value), with the rating scale taken out of the
      * loop */
     bool scaled = ix->explicit_ratings && ix->max_value > 0;
@@ -164,14 +261,25 @@ static vc_status neighbour_scores(const vc_communities *cm,
         float sim = s->sim[s->nbr[j]];
         if (!(sim > 0))
             continue;
-        float w = sim * inv;
+        /* branch-free: nb += a * value + b is w * value (scaled) or sim;
+         * an item goes on the list at its first touch (the slot past the
+         * list is always there: nbitem has nitems + 1 entries) */
+        float a = scaled ? sim * inv : 0.0f, b = scaled ? 0.0f : sim;
+        float *nb = s->nb;
+        uint16_t *cnt = s->nbcnt;
+        uint32_t *list = s->nbitem;
+        size_t nn = s->nnbitem;
+        const uint32_t *item = ds->ev_item;
+        const float *val = ds->ev_value;
         for (uint64_t e = ds->user_start[v]; e < ds->user_start[v + 1]; e++) {
-            uint32_t it = ds->ev_item[e];
-            if (s->nbcnt[it] == 0)
-                s->nbitem[s->nnbitem++] = it;
-            s->nb[it] += scaled ? w * ds->ev_value[e] : sim;
-            s->nbcnt[it] += s->nbcnt[it] < UINT16_MAX;
+            uint32_t it = item[e];
+            uint16_t c = cnt[it];
+            list[nn] = it;
+            nn += c == 0;
+            nb[it] += a * val[e] + b;
+            cnt[it] = (uint16_t)(c + (c < UINT16_MAX));
         }
+        s->nnbitem = nn;
     }
     float mx = 0; /* over the items still allowed */
     for (size_t q = 0; q < s->nnbitem; q++) {
@@ -264,21 +372,6 @@ static bool in_category(const vc_portraits *pt, uint32_t it, uint32_t cat)
     return false;
 }
 
-/* Insert item i of value v into the best-first list idx[0..*k) of at
- * most n entries (ties keep the lower index first). */
-static void offer(const float *value, float v, uint32_t i, size_t n,
-                  uint32_t *idx, size_t *k)
-{
-    if (*k == n && !(v > value[idx[n - 1]]))
-        return;
-    size_t pos = *k < n ? (*k)++ : n - 1;
-    while (pos > 0 && v > value[idx[pos - 1]]) {
-        idx[pos] = idx[pos - 1];
-        pos--;
-    }
-    idx[pos] = i;
-}
-
 /* Items the query may not recommend: the user's, the excluded ones and
  * (with a category filter) those outside it. */
 static void mark_seen(const vc_communities *cm, uint32_t u, const uint32_t *exclude,
@@ -316,23 +409,6 @@ static void fill_seen(const vc_communities *cm, uint32_t u, const uint32_t *excl
             v[exclude[x]] = value;
 }
 
-/* The best n of score[0..m) into idx (ties: the lower index first),
- * skipping -INFINITY; the n-th best so far is kept in a register. */
-static size_t select_top(const float *score, size_t m, size_t n, uint32_t *idx)
-{
-    size_t k = 0;
-    float floor_v = -INFINITY;
-    for (size_t i = 0; i < m; i++) {
-        float v = score[i];
-        if (v == -INFINITY || (k == n && !(v > floor_v)))
-            continue;
-        offer(score, v, (uint32_t)i, n, idx, &k);
-        if (k == n)
-            floor_v = score[idx[n - 1]];
-    }
-    return k;
-}
-
 vc_status vci_recommend_user(const vc_communities *cm,
                              const vci_rec_index *ix, const vc_options *opts,
                              uint32_t u, size_t n, const uint32_t *exclude,
@@ -366,7 +442,7 @@ vc_status vci_recommend_user(const vc_communities *cm,
         for (size_t i = 0; i < ni; i++)
             comm[i] = comm[i] * wc + nb[i] * wn;
         fill_seen(cm, u, exclude, nexclude, category, ni, s, comm, -INFINITY);
-        k = select_top(comm, ni, n, idx);
+        st = vci_top_n(comm, ni, n, idx, &k);
     }
     for (size_t j = 0; j < k; j++) {
         uint32_t it = idx[j];
@@ -377,10 +453,16 @@ vc_status vci_recommend_user(const vc_communities *cm,
     *count = k;
     if (idx != local)
         vci_free(idx);
-    /* restore the all-zero invariant of nb, nbcnt and seen */
-    for (size_t q = 0; q < s->nnbitem; q++) {
-        s->nb[s->nbitem[q]] = 0;
-        s->nbcnt[s->nbitem[q]] = 0;
+    /* restore the all-zero invariant of nb, nbcnt and seen (clearing the
+     * whole arrays when the neighbours touched a large part of them) */
+    if (s->nnbitem > ni / 8) {
+        memset(s->nb, 0, ni * sizeof *s->nb);
+        memset(s->nbcnt, 0, ni * sizeof *s->nbcnt);
+    } else {
+        for (size_t q = 0; q < s->nnbitem; q++) {
+            s->nb[s->nbitem[q]] = 0;
+            s->nbcnt[s->nbitem[q]] = 0;
+        }
     }
     if (category != UINT32_MAX) {
         memset(s->seen, 0, ni * sizeof *s->seen);

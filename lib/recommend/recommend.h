@@ -20,6 +20,18 @@
 #include "core.h"
 #include "kernels.h"
 
+/* The neighbour pools of an index (pools.c): per community its
+ * recommend.pool strongest members' embeddings, packed for the kernels. */
+typedef struct vci_rec_pools {
+    uint32_t ncomm;
+    uint32_t per_comm;          /* the recommend.pool they were built for */
+    const vci_kernels *kern;    /* the kernels they were packed for */
+    uint32_t *n;                /* [ncomm] members packed */
+    uint32_t **user;            /* [ncomm] those members, strongest first */
+    float **emb;                /* [ncomm] their embeddings, aligned rows */
+    vci_cpack *pack;            /* [ncomm] emb packed for inner products */
+} vci_rec_pools;
+
 typedef struct vci_rec_index {
     uint32_t ncomm, nitems, nusers;
     float *score;         /* [ncomm * nitems] */
@@ -43,7 +55,19 @@ typedef struct vci_rec_index {
     int64_t t_ref;        /* time the decay of pop_sum refers to */
     double half_life;     /* seconds, as the sums were counted (0 = none) */
     uint32_t ds_generation; /* the data set generation the sums reflect */
+    /* derived on the index's first use (vci_rec_index_get, under the
+     * communities' lazy mutex): pools is valid once pools_ready is set,
+     * and may be NULL (queries then gather the pool members' rows) */
+    vci_rec_pools *pools;
+    _Atomic(bool) pools_ready;
 } vci_rec_index;
+
+/** Build the pools of ix (the index of cm) for opts' recommend.pool and
+ *  kernel; *out = NULL (not an error) when the pools would be too large to
+ *  pack or the index has no embeddings. */
+vc_status vci_rec_pools_build(vci_rec_pools **out, const vc_communities *cm,
+                              const vci_rec_index *ix, const vc_options *opts);
+void vci_rec_pools_free(vci_rec_pools *p);
 
 /** Largest recommend.rank. */
 #define VCI_REC_MAX_RANK 128
@@ -144,8 +168,10 @@ void vci_rec_reason(const vc_communities *cm, const vci_rec_index *ix,
                     const vci_rec_item *r, char *buf, size_t size);
 
 /** Select the n best of score[0..m) (NAN / -INF never chosen) into
- *  idx[0..*count), best first, ties by lower index. */
-void vci_top_n(const float *score, size_t m, size_t n, uint32_t *idx,
-               size_t *count);
+ *  idx[0..*count), best first, ties by lower index. Allocates only for
+ *  n > VCI_TOP_N_LOCAL (VC_ERR_NOMEM). */
+#define VCI_TOP_N_LOCAL 64
+vc_status vci_top_n(const float *score, size_t m, size_t n, uint32_t *idx,
+                    size_t *count);
 
 #endif /* VCOMM_RECOMMEND_H */

@@ -113,9 +113,10 @@ static vc_status target(vc_recs **out, const vc_communities *cm, target_spec t,
                               (maxa > 0 ? beta * aff[u] / maxa : 0));
         if (t.item != UINT32_MAX)
             exclude_owners(pt->ds, t.item, comm);
-        size_t k;
-        vci_top_n(comm, nu, n, idx, &k);
-        s = vci_recs_new(&r, k);
+        size_t k = 0;
+        s = vci_top_n(comm, nu, n, idx, &k);
+        if (s == VC_OK)
+            s = vci_recs_new(&r, k);
         char reason[512];
         for (size_t j = 0; j < k && s == VC_OK; j++) {
             uint32_t u = idx[j], c = best[u];
