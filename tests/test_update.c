@@ -596,9 +596,48 @@ static void check_memberships(const vc_communities *cm)
                          cm->comm_user[j - 1] < cm->comm_user[j]));
 }
 
+/* Each community's size and mean readable portrait equal a direct count
+ * over its hard members (a user's strongest community of each
+ * clustering), summed in double. */
+static void check_recount(const vc_communities *cm)
+{
+    const vc_portraits *pt = cm->pt;
+    size_t cells = (size_t)cm->ncomm * cm->ncols;
+    double *sum = calloc(cells + 1, sizeof *sum);
+    uint32_t *size = calloc(cm->ncomm + 1, sizeof *size);
+    for (uint32_t u = 0; u < cm->nusers; u++)
+        for (uint32_t i = cm->mem_start[u]; i < cm->mem_start[u + 1]; i++) {
+            uint32_t c = cm->mem_comm[i];
+            bool hard = true;
+            for (uint32_t j = cm->mem_start[u]; j < i; j++)
+                hard &= cm->comm[cm->mem_comm[j]].topic != cm->comm[c].topic;
+            if (!hard)
+                continue;
+            size[c]++;
+            for (uint32_t col = 0; col < cm->ncols; col++)
+                sum[(size_t)c * cm->ncols + col] += vci_pt_raw(pt, u)[col];
+        }
+    size_t nonempty = 0;
+    for (uint32_t c = 0; c < cm->ncomm; c++) {
+        assert_int_equal(cm->comm[c].size, size[c]);
+        if (size[c] == 0)
+            continue;
+        nonempty++;
+        for (uint32_t col = 0; col < cm->ncols; col++) {
+            double want = sum[(size_t)c * cm->ncols + col] / size[c];
+            double got = cm->centroid_raw[(size_t)c * cm->ncols + col];
+            assert_true(fabs(got - want) <= 1e-6 * (1 + fabs(want)));
+        }
+    }
+    assert_true(nonempty > 1);
+    free(sum);
+    free(size);
+}
+
 /* Two rounds of appends (the second bringing a new user and a new item
  * through the feeding API): after each assignment the carried index
- * equals a recount, with the change log in use. */
+ * equals a recount, with the change log in use, and the communities'
+ * sizes and mean portraits equal a direct count. */
 static void test_index_carries_over(void **state)
 {
     (void)state;
@@ -617,6 +656,7 @@ static void test_index_carries_over(void **state)
     assert_int_equal(vc_portrait_update(b.pt, o, NULL), VC_OK);
     assert_int_equal(vc_cluster_assign(b.cm, o, NULL), VC_OK);
     check_memberships(b.cm);
+    check_recount(b.cm);
     check_carried_index(b.cm, o);
 
     /* round two: one more event of a known user, a new user on a known
@@ -635,6 +675,7 @@ static void test_index_carries_over(void **state)
     assert_int_equal(vc_portrait_update(b.pt, o, NULL), VC_OK);
     assert_int_equal(vc_cluster_assign(b.cm, o, NULL), VC_OK);
     check_memberships(b.cm);
+    check_recount(b.cm);
     check_carried_index(b.cm, o);
     const vci_rec_index *ix = atomic_load(&b.cm->lazy_index);
     assert_int_equal(ix->ds_generation, b.ds->generation);

@@ -20,6 +20,7 @@
 #include <math.h>
 
 #include "community.h"
+#include "kernels.h"
 
 /* One clustering of the communities: [first, first + k) share a topic. */
 typedef struct clustering_range { uint32_t topic, first, k; } clustering_range;
@@ -182,11 +183,15 @@ static vc_status memberships(assign_ctx *a, vci_membership_list *list, uint8_t *
 /* Sizes, shares and mean readable portraits from the hard memberships (a
  * user's strongest community in each clustering), summed over fixed chunks
  * of users (added in chunk order: the result does not depend on the
- * thread count). */
+ * thread count). A chunk lists its hard memberships branch-free, a batch
+ * at a time, and adds the rows with the kernels' accumulate (double, in
+ * row order). */
 #define RECOUNT_CHUNKS 16
+#define RECOUNT_BATCH 4096
 
 typedef struct recount_ctx {
     const vc_communities *nw;
+    const vci_kernels *kern;
     double *acc;          /* [RECOUNT_CHUNKS * ncomm * ncols] row sums */
     uint32_t *size;       /* [RECOUNT_CHUNKS * ncomm] hard members */
     uint32_t *seen;       /* [workers * (ntopics + 1)] user + 1 per clustering */
@@ -200,22 +205,40 @@ static vc_status recount_task(void *ctx, size_t chunk, unsigned worker)
     size_t nkeys = (size_t)pt->topics.ntopics + 1;
     double *acc = r->acc + chunk * nw->ncomm * nw->ncols;
     uint32_t *size = r->size + chunk * nw->ncomm, *seen = r->seen + worker * nkeys;
+    size_t cap = VCI_MAX((size_t)RECOUNT_BATCH, (size_t)nw->ncomm); /* >= one user's */
+    const float **rows = vci_malloc((cap + 1) * sizeof *rows);
+    uint32_t *label = vci_malloc((cap + 1) * sizeof *label);
+    if (!rows || !label) {
+        vci_free(rows);
+        vci_free(label);
+        return VC_ERR_NOMEM;
+    }
     memset(seen, 0, nkeys * sizeof *seen);
     uint32_t ub = (uint32_t)((uint64_t)pt->nusers * chunk / RECOUNT_CHUNKS);
     uint32_t ue = (uint32_t)((uint64_t)pt->nusers * (chunk + 1) / RECOUNT_CHUNKS);
-    for (uint32_t u = ub; u < ue; u++)
+    size_t m = 0;
+    for (uint32_t u = ub; u < ue; u++) {
+        if (m + (nw->mem_start[u + 1] - nw->mem_start[u]) > cap) {
+            vci_kern_accumulate(r->kern, acc, nw->ncols, rows, label, m);
+            m = 0;
+        }
+        const float *row = vci_pt_raw(pt, u);
         for (uint32_t i = nw->mem_start[u]; i < nw->mem_start[u + 1]; i++) {
             uint32_t c = nw->mem_comm[i], t = nw->comm[c].topic;
             uint32_t key = t == UINT32_MAX ? 0 : t + 1;
-            if (seen[key] == u + 1)
-                continue; /* strongest first: the first one is the hard one */
+            /* strongest first: the first one of its clustering is the hard
+             * one; every membership is written, the hard ones kept */
+            bool hard = seen[key] != u + 1;
             seen[key] = u + 1;
-            size[c]++;
-            const float *row = vci_pt_raw(pt, u);
-            double *a = acc + (size_t)c * nw->ncols;
-            for (uint32_t col = 0; col < nw->ncols; col++)
-                a[col] += row[col];
+            size[c] += hard;
+            rows[m] = row;
+            label[m] = c;
+            m += hard;
         }
+    }
+    vci_kern_accumulate(r->kern, acc, nw->ncols, rows, label, m);
+    vci_free(rows);
+    vci_free(label);
     return VC_OK;
 }
 
@@ -224,7 +247,8 @@ static vc_status recount(vc_communities *nw, const vc_options *opts)
     const vc_portraits *pt = nw->pt;
     size_t cells = (size_t)nw->ncomm * nw->ncols, nkeys = (size_t)pt->topics.ntopics + 1;
     vci_pool *pool = NULL;
-    recount_ctx r = {nw, vci_calloc(RECOUNT_CHUNKS * cells + 1, sizeof *r.acc),
+    recount_ctx r = {nw, vci_kernels_select(opts),
+                     vci_calloc(RECOUNT_CHUNKS * cells + 1, sizeof *r.acc),
                      vci_calloc(RECOUNT_CHUNKS * (size_t)nw->ncomm + 1, sizeof *r.size), NULL};
     uint32_t *clustered = vci_calloc(nkeys + 1, sizeof *clustered);
     vc_status s = r.acc && r.size && clustered ? vci_pool_for_options(&pool, opts)

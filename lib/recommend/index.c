@@ -186,42 +186,47 @@ typedef struct delta_ctx {
 } delta_ctx;
 
 /* Add sign * user u's contribution with memberships [comm, strength) x n,
- * over u's events (old: without the logged ones). */
+ * over u's events (old: without the logged ones). Only this worker's
+ * memberships are kept (a user has at most a few dozen), so the event
+ * loop runs over them alone. */
 static void contribute(delta_ctx *d, uint32_t u, const uint32_t *comm,
                        const float *strength, size_t n, double sign, bool old)
 {
     const vc_dataset *ds = d->ds;
     vci_rec_index *ix = d->ix;
     size_t ni = ix->nitems;
-    bool mine = false;
-    for (size_t j = 0; j < n; j++)
-        if (comm[j] % d->nworkers == d->worker) {
-            ix->total[comm[j]] += sign * strength[j];
-            mine = true;
-        }
-    if (!mine)
-        return;
-    uint32_t pass = ++d->pass;
-    if (old)
-        for (size_t k = d->log->start[u]; k < d->log->start[u + 1]; k++)
-            d->used[k] = false;
-    for (uint64_t e = ds->user_start[u + 1]; e-- > ds->user_start[u];) {
-        if (old && logged(ds, d->log, d->used, u, e))
+    enum { BATCH = 64 };
+    size_t cell0[BATCH];
+    double wt[BATCH];
+    for (size_t j0 = 0; j0 < n; j0 += BATCH) { /* BATCH at a time (one, in practice) */
+        size_t m = 0;
+        for (size_t j = j0; j < VCI_MIN(n, j0 + BATCH); j++)
+            if (comm[j] % d->nworkers == d->worker) {
+                ix->total[comm[j]] += sign * strength[j];
+                cell0[m] = (size_t)comm[j] * ni;
+                wt[m++] = sign * strength[j];
+            }
+        if (m == 0)
             continue;
-        uint32_t it = ds->ev_item[e];
-        if (d->stamp[it] == pass)
-            continue;
-        d->stamp[it] = pass;
-        double dec = decay(ix, vci_ds_time(ds, e));
-        for (size_t j = 0; j < n; j++) {
-            if (comm[j] % d->nworkers != d->worker)
+        uint32_t pass = ++d->pass;
+        if (old)
+            for (size_t k = d->log->start[u]; k < d->log->start[u + 1]; k++)
+                d->used[k] = false;
+        for (uint64_t e = ds->user_start[u + 1]; e-- > ds->user_start[u];) {
+            if (old && logged(ds, d->log, d->used, u, e))
                 continue;
-            double w = sign * strength[j];
-            size_t cell = (size_t)comm[j] * ni + it;
-            ix->pop_sum[cell] += (float)(w * dec);
-            if (ix->rate_sum) {
-                ix->rate_sum[cell] += (float)(w * ds->ev_value[e]);
-                ix->weight_sum[cell] += (float)w;
+            uint32_t it = ds->ev_item[e];
+            if (d->stamp[it] == pass)
+                continue;
+            d->stamp[it] = pass;
+            double dec = decay(ix, vci_ds_time(ds, e));
+            for (size_t q = 0; q < m; q++) {
+                size_t cell = cell0[q] + it;
+                ix->pop_sum[cell] += (float)(wt[q] * dec);
+                if (ix->rate_sum) {
+                    ix->rate_sum[cell] += (float)(wt[q] * ds->ev_value[e]);
+                    ix->weight_sum[cell] += (float)wt[q];
+                }
             }
         }
     }
