@@ -19,7 +19,7 @@
 #endif
 
 static struct {
-    bool avx2_fma, avx512, neon;
+    bool avx2_fma, avx512, neon, sse42;
 } features;
 static pthread_once_t detect_once = PTHREAD_ONCE_INIT;
 
@@ -37,6 +37,7 @@ static void detect_x86(void)
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d))
         return;
+    features.sse42 = (c >> 20) & 1; /* no register state beyond SSE */
     bool fma = (c >> 12) & 1, osxsave = (c >> 27) & 1, avx = (c >> 28) & 1;
     if (!osxsave || !avx)
         return;
@@ -74,6 +75,12 @@ bool vci_cpu_has_avx512(void)
 {
     pthread_once(&detect_once, detect);
     return features.avx512;
+}
+
+bool vci_cpu_has_sse42(void)
+{
+    pthread_once(&detect_once, detect);
+    return features.sse42;
 }
 
 bool vci_cpu_has_neon(void)

@@ -49,5 +49,6 @@ extern const vci_kernels vci_kernels_neon;
 bool vci_cpu_has_avx2_fma(void);
 bool vci_cpu_has_avx512(void); /* F, DQ, BW, VL */
 bool vci_cpu_has_neon(void);
+bool vci_cpu_has_sse42(void); /* the crc32 instruction (CRC-32C) */
 
 #endif /* VCOMM_KERNELS_ISA_H */

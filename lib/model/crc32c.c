@@ -1,11 +1,20 @@
 /*
  * crc32c.c - CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the
- * checksum of every model file section. Table-driven, slicing by 8;
- * check value: crc32c("123456789") = 0xE3069283.
+ * checksum of every model file section. On x86-64 CPUs with SSE4.2 the
+ * crc32 instruction computes it (8 bytes per instruction, ~10x the
+ * table); elsewhere the table-driven reference, slicing by 8, which the
+ * tests compare it with. Check value: crc32c("123456789") = 0xE3069283.
  */
 #include <pthread.h>
 
+#include "kernels_isa.h"
 #include "model.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#  define VCI_HW_CRC 1
+#else
+#  define VCI_HW_CRC 0
+#endif
 
 static uint32_t table[8][256];
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
@@ -23,7 +32,7 @@ static void table_init(void)
             table[t][i] = (table[t - 1][i] >> 8) ^ table[0][table[t - 1][i] & 0xff];
 }
 
-uint32_t vci_crc32c(uint32_t crc, const void *data, size_t n)
+uint32_t vci_crc32c_reference(uint32_t crc, const void *data, size_t n)
 {
     pthread_once(&table_once, table_init);
     const unsigned char *p = data;
@@ -42,4 +51,34 @@ uint32_t vci_crc32c(uint32_t crc, const void *data, size_t n)
     while (n--)
         crc = (crc >> 8) ^ table[0][(crc ^ *p++) & 0xff];
     return ~crc;
+}
+
+#if VCI_HW_CRC
+/* The crc32 instruction works on the bit-reflected state of the same
+ * polynomial, without the inversions, which stay outside. */
+__attribute__((target("sse4.2"))) static uint32_t crc_sse42(uint32_t crc, const void *data,
+                                                            size_t n)
+{
+    const unsigned char *p = data;
+    uint64_t c = ~crc;
+    for (; n > 0 && ((uintptr_t)p & 7) != 0; n--)
+        c = __builtin_ia32_crc32qi((uint32_t)c, *p++);
+    for (; n >= 8; n -= 8, p += 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        c = __builtin_ia32_crc32di(c, w);
+    }
+    for (; n > 0; n--)
+        c = __builtin_ia32_crc32qi((uint32_t)c, *p++);
+    return ~(uint32_t)c;
+}
+#endif
+
+uint32_t vci_crc32c(uint32_t crc, const void *data, size_t n)
+{
+#if VCI_HW_CRC
+    if (vci_cpu_has_sse42())
+        return crc_sse42(crc, data, n);
+#endif
+    return vci_crc32c_reference(crc, data, n);
 }

@@ -22,8 +22,11 @@
 #define VCI_MODEL_VERSION_MIN 2u
 #define VCI_MODEL_ALIGN 64
 
-/** CRC-32C (Castagnoli) of n bytes, continuing from crc (start with 0). */
+/** CRC-32C (Castagnoli) of n bytes, continuing from crc (start with 0);
+ *  the crc32 instruction where the CPU has it. */
 uint32_t vci_crc32c(uint32_t crc, const void *data, size_t n);
+/** The same, table-driven on every CPU (the reference of the tests). */
+uint32_t vci_crc32c_reference(uint32_t crc, const void *data, size_t n);
 
 /* One array of the model: where it lives in memory and its size. */
 typedef struct vci_blob {
