@@ -33,6 +33,17 @@ static vc_status bad(const file_view *f, const char *what)
     return vci_error(VC_ERR_FORMAT, "%s: not a valid vcomm model: %s", f->path, what);
 }
 
+static bool section_crc_ok(const file_view *f, uint32_t i)
+{
+    const entry *e = &f->tab[i];
+    return e->size == 0 || vci_crc32c(0, f->data + e->offset, e->size) == e->crc;
+}
+
+static vc_status crc_mismatch(const file_view *f, uint32_t i)
+{
+    return vci_error(VC_ERR_FORMAT, "%s: section %u checksum mismatch (corrupted)", f->path, i);
+}
+
 static vc_status check_header(file_view *f)
 {
     if (f->size < VCI_MODEL_ALIGN || memcmp(f->data, VCI_MODEL_MAGIC, 8) != 0)
@@ -68,14 +79,39 @@ static vc_status check_header(file_view *f)
         if (e->id != i || e->offset % VCI_MODEL_ALIGN || e->offset > f->size ||
             e->size > f->size - e->offset)
             return vci_error(VC_ERR_FORMAT, "%s: section %u out of bounds", f->path, i);
-        if (e->size && vci_crc32c(0, f->data + e->offset, e->size) != e->crc)
-            return vci_error(VC_ERR_FORMAT, "%s: section %u checksum mismatch (corrupted)",
-                             f->path, i);
+        /* the scalars (0) and the options (last) now; the blobs as they
+         * are copied (copy_blobs) */
+        if ((i == 0 || i + 1 == nsec) && !section_crc_ok(f, i))
+            return crc_mismatch(f, i);
     }
     return VC_OK;
 }
 
-static vc_status copy_blobs(const file_view *f, const vci_blob *b, size_t nb)
+/* The blob sections are copied by the pool's workers, one section a task
+ * (largest first), each checked against its CRC as it is copied. */
+typedef struct copy_ctx {
+    const file_view *f;
+    const vci_blob *b;
+    const uint32_t *order;   /* blob indexes, largest first */
+    bool *crc_ok;            /* [nb] */
+} copy_ctx;
+
+static vc_status copy_task(void *ctx, size_t task, unsigned worker)
+{
+    (void)worker;
+    const copy_ctx *c = ctx;
+    uint32_t i = c->order[task];
+    const entry *e = &c->f->tab[i + 1];
+    if (e->size == 0)
+        return VC_OK;
+    c->crc_ok[i] = section_crc_ok(c->f, i + 1);
+    if (c->crc_ok[i])
+        memcpy(*c->b[i].ptr, c->f->data + e->offset, (size_t)e->size);
+    return VC_OK;
+}
+
+static vc_status copy_blobs(const file_view *f, const vci_blob *b, size_t nb,
+                            const vc_options *opts)
 {
     if (f->nsec != nb + 2)
         return bad(f, "unexpected number of sections");
@@ -87,19 +123,45 @@ static vc_status copy_blobs(const file_view *f, const vci_blob *b, size_t nb)
             return vci_error(VC_ERR_FORMAT, "%s: section %zu has %llu bytes, expected "
                              "%llu x %zu", f->path, i + 1, (unsigned long long)e->size,
                              (unsigned long long)b[i].count, b[i].elem);
+    }
+    /* allocate every blob (freed with the structures they go into on
+     * error), then copy and check them in parallel */
+    for (size_t i = 0; i < nb; i++) {
         if (b[i].count == 0)
             continue;
-        size_t alloc = bytes;
+        size_t alloc = (size_t)f->tab[i + 1].size;
         if (b[i].room && !vci_mul_ok(vci_ev_room((size_t)b[i].count), b[i].elem, &alloc))
             return VC_ERR_NOMEM;
         void *p = b[i].aligned ? vci_aligned_calloc(b[i].count, b[i].elem)
                                : vci_malloc(alloc);
         if (!p)
             return VC_ERR_NOMEM;
-        memcpy(p, f->data + e->offset, bytes);
         *b[i].ptr = p;
     }
-    return VC_OK;
+    uint32_t *order = vci_calloc(nb + 1, sizeof *order);
+    bool *crc_ok = vci_calloc(nb + 1, sizeof *crc_ok);
+    vci_pool *pool = NULL;
+    vc_status s = order && crc_ok ? vci_pool_for_options(&pool, opts) : VC_ERR_NOMEM;
+    if (s == VC_OK) {
+        for (uint32_t i = 0; i < nb; i++)
+            order[i] = i;
+        for (size_t i = 1; i < nb; i++) /* insertion sort by size, largest first */
+            for (size_t j = i; j > 0 && f->tab[order[j] + 1].size >
+                                            f->tab[order[j - 1] + 1].size; j--) {
+                uint32_t t = order[j];
+                order[j] = order[j - 1];
+                order[j - 1] = t;
+            }
+        copy_ctx c = {f, b, order, crc_ok};
+        s = vci_parallel_for(pool, nb, copy_task, &c, NULL);
+    }
+    for (size_t i = 0; s == VC_OK && i < nb; i++)
+        if (f->tab[i + 1].size && !crc_ok[i])
+            s = crc_mismatch(f, (uint32_t)i + 1);
+    vci_pool_free(pool);
+    vci_free(order);
+    vci_free(crc_ok);
+    return s;
 }
 
 /* ---- invariants ----------------------------------------------------------- */
@@ -376,7 +438,7 @@ static vc_status read_options(const file_view *f, vc_options *opts)
 }
 
 vc_status vci_model_assemble(vc_model *m, const unsigned char *data,
-                             uint64_t size, const char *path)
+                             uint64_t size, const char *path, const vc_options *opts)
 {
     file_view f = {data, size, path, NULL, 0};
     VCI_CHECK(check_header(&f));
@@ -395,7 +457,7 @@ vc_status vci_model_assemble(vc_model *m, const unsigned char *data,
     if (s == VC_ERR_FORMAT) /* name the file, as every other format error */
         s = vci_error_prefix(s, path);
     if (s == VC_OK)
-        s = copy_blobs(&f, blobs, vci_model_layout(cm, ix, &sc, blobs));
+        s = copy_blobs(&f, blobs, vci_model_layout(cm, ix, &sc, blobs), opts);
     if (s == VC_OK)
         m->ds->ev_cap = vci_ev_room(m->ds->nevents); /* the event columns' room */
     if (ix) { /* hand the index to the communities: freed with them */

@@ -61,7 +61,6 @@ VC_API vc_status vc_model_load(vc_model **out, const char *path,
 {
     vci_clear_error();
     VCI_REQUIRE(out && path, "vc_model_load: NULL argument");
-    (void)opts;
     *out = NULL;
     const unsigned char *data;
     uint64_t size;
@@ -69,7 +68,7 @@ VC_API vc_status vc_model_load(vc_model **out, const char *path,
     vc_model *m = NULL;
     vc_status s = vci_model_new(&m);
     if (s == VC_OK)
-        s = vci_model_assemble(m, data, size, path);
+        s = vci_model_assemble(m, data, size, path, opts);
     munmap((void *)data, (size_t)size);
     if (s != VC_OK) {
         vc_model_free(m);

@@ -73,9 +73,10 @@ vci_model_links vci_model_links_of(const vci_model_scalars *sc);
 bool vci_model_has_index(const vci_model_scalars *sc);
 
 /** Fill the (empty) structures of m from a model file's bytes (load.c);
- *  on error the caller frees m. path names the file in messages. */
+ *  on error the caller frees m. path names the file in messages; opts:
+ *  the threads that copy and check the sections. */
 vc_status vci_model_assemble(vc_model *m, const unsigned char *data,
-                             uint64_t size, const char *path);
+                             uint64_t size, const char *path, const vc_options *opts);
 /** Map a file read-only; release with munmap. */
 vc_status vci_model_map(const char *path, const unsigned char **data,
                         uint64_t *size);
