@@ -293,7 +293,7 @@ VC_API vc_status vc_kmeans_acc_serialize(const vc_kmeans_acc *acc, void *buf,
 {
     vci_clear_error();
     VCI_REQUIRE(acc && size, "vc_kmeans_acc_serialize: NULL argument");
-    size_t need;
+    size_t need = 0;
     acc_size(acc->k, acc->d, &need); /* fits: the accumulator exists */
     *size = need;
     if (!buf)

@@ -327,7 +327,7 @@ VC_API vc_status vc_score_silhouette(const float *x, size_t n, size_t d,
     const vci_kernels *kern = vci_kernels_select(opts);
     vci_pool *pool;
     VCI_CHECK(vci_pool_for_options(&pool, opts));
-    uint32_t *dense, k;
+    uint32_t *dense = NULL, k = 0;
     vc_status s = score_input("vc_score_silhouette", x, n, d, stride, labels, out,
                               kern, pool, &dense, &k);
     double v = 0;
@@ -351,7 +351,7 @@ static vc_status public_score(const char *fn, score_fn score, const float *x,
                               const uint32_t *labels, double *out)
 {
     vci_clear_error();
-    uint32_t *dense, k;
+    uint32_t *dense = NULL, k = 0;
     VCI_CHECK(score_input(fn, x, n, d, stride, labels, out, vci_kernels_select(NULL),
                           NULL, &dense, &k));
     double v = 0;

@@ -12,10 +12,14 @@
  *             lambda = recommend.neighbour_weight
  * Items the user has, excluded items and items outside the category
  * filter are never recommended. Because neighbours come from a few
- * communities, a query touches a bounded pool of users, not every user.
- * Per item a query makes four passes over the catalogue (the community
- * scores, their maximum, the blend, the top-n scan); everything else
- * touches only the user's items and the neighbours' items.
+ * communities, a query touches a bounded pool of users, not every user:
+ * each community's pool is packed for the kernels once per index
+ * (pools.c), so a query scores it with one kernel call (when the pools
+ * do not match the query's options, it gathers the members' rows into
+ * one call instead, with the same values). Per item a query makes four
+ * passes over the catalogue (the community scores, their maximum, the
+ * blend, the top-n scan); everything else touches only the user's items
+ * and the neighbours' items.
  *
  * Invariant: nb, nbcnt and seen are all-zero between queries (comm is
  * overwritten by every query).

@@ -11,7 +11,9 @@
  *    them (see index.c);
  *  - per user: the norm of its interaction vector (for cosine) and a
  *    unit-length taste embedding of recommend.rank dimensions (embed.c),
- *    compared with the SIMD kernels to find neighbours.
+ *    compared with the SIMD kernels to find neighbours;
+ *  - per community (pools.c, on the index's first use): its
+ *    recommend.pool strongest members' embeddings packed for the kernels.
  */
 #ifndef VCOMM_RECOMMEND_H
 #define VCOMM_RECOMMEND_H
