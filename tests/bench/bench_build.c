@@ -15,22 +15,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "vcomm.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static void check(vc_status s, const char *what)
-{
-    if (s != VC_OK) {
-        fprintf(stderr, "bench_build: %s: %s (%s)\n", what, vc_status_str(s), vc_last_error());
-        exit(1);
-    }
-}
+#include "benchutil.h"
 
 /* Seconds per progress stage name, in order of first appearance. */
 typedef struct stages {
@@ -45,7 +30,7 @@ static int on_progress(const char *stage, double fraction, void *userdata)
 {
     (void)fraction;
     stages *st = userdata;
-    double t = now();
+    double t = bench_now();
     if (st->current >= 0)
         st->seconds[st->current] += t - st->last;
     st->last = t;
@@ -73,23 +58,24 @@ static void print_stages(stages *st, double end)
 
 int main(int argc, char **argv)
 {
+    bench_program = "bench_build";
     long users = argc > 1 ? atol(argv[1]) : 1000000;
     long epu = argc > 2 ? atol(argv[2]) : 100;
     long items = argc > 3 ? atol(argv[3]) : 20000;
     long threads = argc > 4 ? atol(argv[4]) : 2;
     vc_options *o;
-    check(vc_options_new(&o), "options");
-    check(vc_options_set_int(o, "synth.users", users), "synth.users");
-    check(vc_options_set_int(o, "synth.events_per_user", epu), "synth.events_per_user");
-    check(vc_options_set_int(o, "synth.items", items), "synth.items");
-    check(vc_options_set_int(o, "threads", threads), "threads");
+    bench_check(vc_options_new(&o), "options");
+    bench_check(vc_options_set_int(o, "synth.users", users), "synth.users");
+    bench_check(vc_options_set_int(o, "synth.events_per_user", epu), "synth.events_per_user");
+    bench_check(vc_options_set_int(o, "synth.items", items), "synth.items");
+    bench_check(vc_options_set_int(o, "threads", threads), "threads");
     stages st = {.current = -1};
-    check(vc_options_set_progress(o, on_progress, &st), "progress");
+    bench_check(vc_options_set_progress(o, on_progress, &st), "progress");
 
-    double t0 = now();
+    double t0 = bench_now();
     vc_dataset *ds;
-    check(vc_dataset_synthesize(&ds, o), "synthesize");
-    double t1 = now();
+    bench_check(vc_dataset_synthesize(&ds, o), "synthesize");
+    double t1 = bench_now();
     printf("data: %zu users, %zu events, %zu items (%.1f s to make)\n",
            vc_dataset_user_count(ds), vc_dataset_event_count(ds), vc_dataset_item_count(ds),
            t1 - t0);
@@ -97,19 +83,19 @@ int main(int argc, char **argv)
     st.current = -1;
 
     vc_portraits *pt;
-    t0 = now();
+    t0 = bench_now();
     st.last = t0;
-    check(vc_portrait_build(&pt, ds, o), "portraits");
-    t1 = now();
+    bench_check(vc_portrait_build(&pt, ds, o), "portraits");
+    t1 = bench_now();
     double t_portraits = t1 - t0;
     printf("portraits: %.2f s (%zu columns)\n", t_portraits, vc_portraits_column_count(pt));
     print_stages(&st, t1);
 
     vc_communities *cm;
-    t0 = now();
+    t0 = bench_now();
     st.last = t0;
-    check(vc_cluster_run(&cm, pt, o), "communities");
-    double t2 = now();
+    bench_check(vc_cluster_run(&cm, pt, o), "communities");
+    double t2 = bench_now();
     printf("communities: %.2f s (%zu communities)\n", t2 - t0, vc_communities_count(cm));
     print_stages(&st, t2);
 

@@ -17,22 +17,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "vcomm.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static void check(vc_status s, const char *what)
-{
-    if (s != VC_OK) {
-        fprintf(stderr, "bench_update: %s: %s (%s)\n", what, vc_status_str(s), vc_last_error());
-        exit(1);
-    }
-}
+#include "benchutil.h"
 
 typedef struct line { long long t; size_t off, len; } line;
 
@@ -109,15 +94,15 @@ typedef struct model { vc_dataset *ds; vc_portraits *pt; vc_communities *cm; } m
 /* Portraits, communities and the recommender index (built by a query). */
 static double build(model *m, const vc_options *o, double *t_pt, double *t_cm, double *t_ix)
 {
-    double t0 = now();
-    check(vc_portrait_build(&m->pt, m->ds, o), "portraits");
-    double t1 = now();
-    check(vc_cluster_run(&m->cm, m->pt, o), "communities");
-    double t2 = now();
+    double t0 = bench_now();
+    bench_check(vc_portrait_build(&m->pt, m->ds, o), "portraits");
+    double t1 = bench_now();
+    bench_check(vc_cluster_run(&m->cm, m->pt, o), "communities");
+    double t2 = bench_now();
     vc_recs *r;
-    check(vc_recommend(&r, m->cm, 0, 10, NULL, 0, o), "index");
+    bench_check(vc_recommend(&r, m->cm, 0, 10, NULL, 0, o), "index");
     vc_recs_free(r);
-    double t3 = now();
+    double t3 = bench_now();
     *t_pt = t1 - t0;
     *t_cm = t2 - t1;
     *t_ix = t3 - t2;
@@ -130,8 +115,8 @@ static double overlap(const model *a, const model *b, const vc_options *o)
     size_t step = nu / 1000 ? nu / 1000 : 1;
     for (size_t u = 0; u < nu; u += step) {
         vc_recs *ra, *rb;
-        check(vc_recommend(&ra, a->cm, u, 10, NULL, 0, o), "recommend");
-        check(vc_recommend(&rb, b->cm, u, 10, NULL, 0, o), "recommend");
+        bench_check(vc_recommend(&ra, a->cm, u, 10, NULL, 0, o), "recommend");
+        bench_check(vc_recommend(&rb, b->cm, u, 10, NULL, 0, o), "recommend");
         for (size_t i = 0; i < vc_recs_count(ra); i++) {
             size_t x;
             vc_recs_get(ra, i, &x, NULL, NULL);
@@ -150,22 +135,23 @@ static double overlap(const model *a, const model *b, const vc_options *o)
 
 int main(int argc, char **argv)
 {
+    bench_program = "bench_update";
     long users = argc > 1 ? atol(argv[1]) : 1000000;
     long epu = argc > 2 ? atol(argv[2]) : 20;
     double share = argc > 3 ? atof(argv[3]) : 0.01;
     const char *dir = argc > 4 ? argv[4] : "/tmp/vcomm-bench-update";
     char path[4096];
     vc_options *o;
-    check(vc_options_new(&o), "options");
-    check(vc_options_set_int(o, "synth.users", users), "synth.users");
-    check(vc_options_set_int(o, "synth.events_per_user", epu), "synth.events_per_user");
-    check(vc_options_set_int(o, "synth.items", 20000), "synth.items");
+    bench_check(vc_options_new(&o), "options");
+    bench_check(vc_options_set_int(o, "synth.users", users), "synth.users");
+    bench_check(vc_options_set_int(o, "synth.events_per_user", epu), "synth.events_per_user");
+    bench_check(vc_options_set_int(o, "synth.items", 20000), "synth.items");
     mkdir(dir, 0700);
     snprintf(path, sizeof path, "%s/full", dir);
-    double t = now();
+    double t = bench_now();
     vc_dataset *gen;
-    check(vc_dataset_synthesize(&gen, o), "synthesize");
-    check(vc_dataset_write_ml1m(gen, path), "write");
+    bench_check(vc_dataset_synthesize(&gen, o), "synthesize");
+    bench_check(vc_dataset_write_ml1m(gen, path), "write");
     vc_dataset_free(gen);
     snprintf(path, sizeof path, "%s/base", dir);
     mkdir(path, 0700);
@@ -178,37 +164,37 @@ int main(int argc, char **argv)
     }
     size_t nnew = split(dir, share);
     printf("data: %ld users, %ld events/user, %zu new events (%.1f s to make)\n", users,
-           epu, nnew, now() - t);
+           epu, nnew, bench_now() - t);
 
     model full = {0}, inc = {0};
     snprintf(path, sizeof path, "%s/full", dir);
-    check(vc_dataset_load(&full.ds, path, o), "load full");
+    bench_check(vc_dataset_load(&full.ds, path, o), "load full");
     double fp, fc, fi, rebuild = build(&full, o, &fp, &fc, &fi);
     printf("rebuild: %.2f s (portraits %.2f, communities %.2f, index %.2f)\n", rebuild, fp,
            fc, fi);
     snprintf(path, sizeof path, "%s/base", dir);
-    check(vc_dataset_load(&inc.ds, path, o), "load base");
+    bench_check(vc_dataset_load(&inc.ds, path, o), "load base");
     double bp, bc, bi;
     build(&inc, o, &bp, &bc, &bi);
 
     snprintf(path, sizeof path, "%s/new.dat", dir);
-    double t0 = now();
+    double t0 = bench_now();
     size_t added, updated, assigned;
-    check(vc_dataset_append(inc.ds, path, o, &added), "append");
-    double t1 = now();
-    check(vc_portrait_update(inc.pt, o, &updated), "portrait update");
-    double t2 = now();
-    check(vc_cluster_assign(inc.cm, o, &assigned), "assign");
-    double t3 = now();
+    bench_check(vc_dataset_append(inc.ds, path, o, &added), "append");
+    double t1 = bench_now();
+    bench_check(vc_portrait_update(inc.pt, o, &updated), "portrait update");
+    double t2 = bench_now();
+    bench_check(vc_cluster_assign(inc.cm, o, &assigned), "assign");
+    double t3 = bench_now();
     double upd = t3 - t0;
     printf("update: %.2f s (append %.2f, portraits %.2f for %zu users, assign+index %.2f)"
            " -> %.1fx faster than the rebuild\n",
            upd, t1 - t0, t2 - t1, updated, t3 - t2, rebuild / upd);
     double ov = overlap(&inc, &full, o);
     printf("top-10 overlap with the rebuild: %.3f\n", ov);
-    double t4 = now();
-    check(vc_cluster_refresh(inc.cm, o), "refresh");
-    double refresh = now() - t4;
+    double t4 = bench_now();
+    bench_check(vc_cluster_refresh(inc.cm, o), "refresh");
+    double refresh = bench_now() - t4;
     double ov2 = overlap(&inc, &full, o);
     printf("refresh: %.2f s; top-10 overlap after refresh: %.3f\n", refresh, ov2);
     printf("{\"users\": %ld, \"events_per_user\": %ld, \"new_events\": %zu, \"rebuild_s\": %.3f, "
