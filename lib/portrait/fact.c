@@ -9,7 +9,7 @@
  *  - any other attribute whose values are all numbers with at least 10
  *    distinct values: one numeric column ("fact/<attr>/value"), missing
  *    values set to the mean;
- *  - otherwise categorical: one-hot over the portrait.max_values most
+ *  - otherwise categorical: one-hot over the 12 most
  *    frequent values (ties by value), rarer values set no column.
  * Users without the attribute have zeros in its columns.
  */
