@@ -220,21 +220,26 @@ void vci_portrait_standardise_cols(vc_portraits *pt, double zmax, uint32_t u,
 /** Free the per-user arrays (raw, feat, row versions, tags) (build.c). */
 void vci_portrait_free_rows(vc_portraits *pt);
 
-/* Tags being derived (tags.c), in three steps so that an update can
- * derive them while it commits its rows in place:
+/* Tags being derived (tags.c), in steps so that an update can derive them
+ * while it commits its rows in place:
  *  - vci_tags_prepare makes every allocation (the tag index sized for the
  *    most tags a user can get) and the thresholds (population quantiles
  *    of the rows, on columns an update's commit leaves as they are);
- *  - vci_tags_fill_block derives the tags of users [block * VCI_TAG_BLOCK,
- *    (block + 1) * VCI_TAG_BLOCK) from pt->raw into the block's part of
- *    the index; blocks are independent, so they may run in parallel;
- *  - vci_tags_install packs the blocks and installs the tags in pt (its
- *    old tags freed; tb left empty).
- * Fill and install cannot fail. */
+ *  - vci_tags_count_block counts the tags of users [block * VCI_TAG_BLOCK,
+ *    (block + 1) * VCI_TAG_BLOCK) from pt->raw; blocks are independent, so
+ *    they may run in parallel;
+ *  - vci_tags_fill places every user's tags from the counts (in pt's old
+ *    tag arrays, grown when need be and possible, else in the bound) and writes
+ *    them, block by block in parallel;
+ *  - vci_tags_install installs the tags in pt (its old tags freed; tb left
+ *    empty).
+ * Count, fill and install cannot fail. Between fill and install pt's tag
+ * arrays hold nothing valid. */
 #define VCI_TAG_BLOCK 4096
 typedef struct vci_tag_build {
     uint32_t nusers, ntags;
     size_t per_user;       /* the most tags a user can get */
+    size_t old_len;        /* the length of pt's tag arrays when prepared */
     vci_strpool names;
     size_t *name;          /* [ntags] */
     uint32_t *start;       /* [nusers + 1] */
@@ -250,11 +255,12 @@ static inline size_t vci_tags_blocks(uint32_t nusers)
     return ((size_t)nusers + VCI_TAG_BLOCK - 1) / VCI_TAG_BLOCK;
 }
 vc_status vci_tags_prepare(vci_tag_build *tb, const vc_portraits *pt, const vci_rows *rows);
-void vci_tags_fill_block(const vci_tag_build *tb, const vc_portraits *pt, size_t block);
+void vci_tags_count_block(const vci_tag_build *tb, const vc_portraits *pt, size_t block);
+void vci_tags_fill(vci_tag_build *tb, vc_portraits *pt, vci_pool *pool);
 void vci_tags_install(vci_tag_build *tb, vc_portraits *pt);
 void vci_tags_discard(vci_tag_build *tb);
-/** Derive every user's tags from raw: prepare, fill every block (in
- *  parallel), install. */
+/** Derive every user's tags from raw: prepare, count every block (in
+ *  parallel), fill, install. */
 vc_status vci_tags_build(vc_portraits *pt, vci_pool *pool);
 
 /** Eigen-decomposition of the symmetric n x n matrix a (destroyed) by

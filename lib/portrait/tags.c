@@ -21,10 +21,13 @@
  * Every allocation and the thresholds come first (vci_tags_prepare: the
  * tag index sized for the most tags a user can get; population quantiles
  * of columns an update's commit does not change), so that deriving the
- * tags from raw, block by block in parallel (vci_tags_fill_block), and
- * installing them (vci_tags_install) cannot fail: an update prepares
- * before it commits its rows in place and derives each block's tags as it
- * commits the block.
+ * tags from raw and installing them cannot fail: an update prepares
+ * before it commits its rows in place and counts each block's tags as it
+ * commits the block (vci_tags_count_block); the counts place every user's
+ * tags (place), which are then derived again and written, block
+ * by block in parallel (vci_tags_fill), into the old tags' arrays,
+ * grown if need be (little fresh memory to fault in), or else (no old
+ * tags, or they cannot grow) into the bound, packed; vci_tags_install frees what is left over.
  */
 #include <math.h>
 #include <stdio.h>
@@ -209,14 +212,16 @@ vc_status vci_tags_prepare(vci_tag_build *tb, const vc_portraits *pt, const vci_
     memset(tb, 0, sizeof *tb);
     vci_strpool_init(&tb->names);
     tb->nusers = rows->nusers;
+    tb->old_len = pt->tag_start ? pt->tag_start[pt->nusers] : 0;
     tb->per_user = most_per_user(pt);
     size_t cap;
     if (!vci_mul_ok((size_t)tb->nusers, tb->per_user, &cap) || cap > UINT32_MAX)
         return vci_error(VC_ERR_NOMEM, "too many users for the tag index");
     vc_status s = register_names(tb, pt);
     if (s == VC_OK) {
-        /* ids and weights are written only as far as each block's tags go:
-         * the rest of the bound is never touched, and given back on install */
+        /* the bound: ids and weights are written only as far as the tags
+         * go (and not at all when the old arrays take them), the rest is
+         * never touched and is given back on install */
         tb->start = vci_calloc((size_t)tb->nusers + 1, sizeof *tb->start);
         tb->id = vci_malloc(VCI_MAX(cap, 1) * sizeof *tb->id);
         tb->weight = vci_malloc(VCI_MAX(cap, 1) * sizeof *tb->weight);
@@ -231,23 +236,66 @@ vc_status vci_tags_prepare(vci_tag_build *tb, const vc_portraits *pt, const vci_
     return s;
 }
 
-void vci_tags_fill_block(const vci_tag_build *tb, const vc_portraits *pt, size_t block)
+void vci_tags_count_block(const vci_tag_build *tb, const vc_portraits *pt, size_t block)
 {
     uint32_t begin = (uint32_t)(block * VCI_TAG_BLOCK);
     uint32_t end = (uint32_t)VCI_MIN((size_t)begin + VCI_TAG_BLOCK, (size_t)tb->nusers);
-    size_t at = (size_t)begin * tb->per_user;
+    tag_pick picks[MAX_LOVERS + T_FIXED];
+    for (uint32_t u = begin; u < end; u++)
+        tb->start[u + 1] = (uint32_t)user_tags(pt, tb, u, picks); /* a count until placed */
+}
+
+/* The old array *old grown to len entries of size bytes (so that the new
+ * tags fault in only the growth); false, *old unchanged, when it cannot
+ * grow. */
+static bool grow(void **old, size_t len, size_t size)
+{
+    void *p = vci_realloc(*old, VCI_MAX(len * size, 1));
+    if (!p) {
+        vci_clear_error(); /* not an error: the bound takes the tags */
+        return false;
+    }
+    *old = p;
+    return true;
+}
+
+/* Offsets from the counts; the old arrays take the tags when they are (or
+ * can grow) long enough. */
+static void place(vci_tag_build *tb, vc_portraits *pt)
+{
+    for (uint32_t u = 0; u < tb->nusers; u++)
+        tb->start[u + 1] += tb->start[u];
+    size_t len = tb->start[tb->nusers];
+    if (len > tb->old_len && (!pt->tag_id ||
+                              !grow((void **)&pt->tag_id, len, sizeof *pt->tag_id) ||
+                              !grow((void **)&pt->tag_weight, len, sizeof *pt->tag_weight)))
+        return; /* the bound takes them */
+    /* the new tags overwrite the old ones (nothing reads those any more),
+     * and pt holds the untouched bound until the install frees it */
+    uint32_t *id = pt->tag_id;
+    float *weight = pt->tag_weight;
+    pt->tag_id = tb->id;
+    pt->tag_weight = tb->weight;
+    tb->id = id;
+    tb->weight = weight;
+}
+
+/* The tags of one block's users, at their places. */
+static void fill_block(const vci_tag_build *tb, const vc_portraits *pt, size_t block)
+{
+    uint32_t begin = (uint32_t)(block * VCI_TAG_BLOCK);
+    uint32_t end = (uint32_t)VCI_MIN((size_t)begin + VCI_TAG_BLOCK, (size_t)tb->nusers);
     tag_pick picks[MAX_LOVERS + T_FIXED];
     for (uint32_t u = begin; u < end; u++) {
-        size_t n = user_tags(pt, tb, u, picks);
+        size_t n = user_tags(pt, tb, u, picks), at = tb->start[u];
         for (size_t i = 0; i < n; i++) {
-            tb->id[at] = picks[i].id;
-            tb->weight[at++] = picks[i].w;
+            tb->id[at + i] = picks[i].id;
+            tb->weight[at + i] = picks[i].w;
         }
-        tb->start[u + 1] = (uint32_t)n; /* a count until installed */
     }
 }
 
-/* Hand back the part of the ids' and weights' bound that was not used; a
+/* Hand back the part of the ids' and weights' arrays that was not used; a
  * block that cannot shrink is kept as it is. */
 static void shrink(void **block, size_t bytes)
 {
@@ -260,20 +308,7 @@ static void shrink(void **block, size_t bytes)
 
 void vci_tags_install(vci_tag_build *tb, vc_portraits *pt)
 {
-    /* pack the blocks' tags, counts into offsets */
-    size_t len = 0;
-    for (size_t b = 0; b < vci_tags_blocks(tb->nusers); b++) {
-        uint32_t begin = (uint32_t)(b * VCI_TAG_BLOCK);
-        uint32_t end = (uint32_t)VCI_MIN((size_t)begin + VCI_TAG_BLOCK, (size_t)tb->nusers);
-        size_t from = (size_t)begin * tb->per_user, n = 0;
-        for (uint32_t u = begin; u < end; u++) {
-            n += tb->start[u + 1];
-            tb->start[u + 1] = (uint32_t)(len + n);
-        }
-        memmove(tb->id + len, tb->id + from, n * sizeof *tb->id);
-        memmove(tb->weight + len, tb->weight + from, n * sizeof *tb->weight);
-        len += n;
-    }
+    size_t len = tb->start[tb->nusers];
     shrink((void **)&tb->id, len * sizeof *tb->id);
     shrink((void **)&tb->weight, len * sizeof *tb->weight);
     /* swap: pt takes the new tags, tb the old ones to free */
@@ -297,12 +332,28 @@ void vci_tags_install(vci_tag_build *tb, vc_portraits *pt)
 
 typedef struct fill_ctx { const vci_tag_build *tb; const vc_portraits *pt; } fill_ctx;
 
+static vc_status count_task(void *ctx, size_t task, unsigned worker)
+{
+    (void)worker;
+    const fill_ctx *c = ctx;
+    vci_tags_count_block(c->tb, c->pt, task);
+    return VC_OK;
+}
+
 static vc_status fill_task(void *ctx, size_t task, unsigned worker)
 {
     (void)worker;
     const fill_ctx *c = ctx;
-    vci_tags_fill_block(c->tb, c->pt, task);
+    fill_block(c->tb, c->pt, task);
     return VC_OK;
+}
+
+void vci_tags_fill(vci_tag_build *tb, vc_portraits *pt, vci_pool *pool)
+{
+    /* tasks that never fail, no progress: the loop cannot fail */
+    fill_ctx c = {tb, pt};
+    place(tb, pt);
+    (void)vci_parallel_for(pool, vci_tags_blocks(tb->nusers), fill_task, &c, NULL);
 }
 
 vc_status vci_tags_build(vc_portraits *pt, vci_pool *pool)
@@ -312,7 +363,8 @@ vc_status vci_tags_build(vc_portraits *pt, vci_pool *pool)
     VCI_CHECK(vci_tags_prepare(&tb, pt, &rows));
     /* tasks that never fail, no progress: the loop cannot fail */
     fill_ctx c = {&tb, pt};
-    (void)vci_parallel_for(pool, vci_tags_blocks(pt->nusers), fill_task, &c, NULL);
+    (void)vci_parallel_for(pool, vci_tags_blocks(pt->nusers), count_task, &c, NULL);
+    vci_tags_fill(&tb, pt, pool);
     vci_tags_install(&tb, pt);
     return VC_OK;
 }

@@ -38,8 +38,9 @@
  *     parallel over blocks of users: each row takes its new values
  *     (touched rows copied from the side buffer, the others' recency
  *     shifted), its predictive columns and the features of what changed,
- *     then the block's tags are derived; then the tags are installed, and
- *     the item topics and the scalars.
+ *     then the block's tags are counted; then the tags are placed, derived
+ *     (into the old tag arrays when they are long enough) and installed,
+ *     and the item topics and the scalars.
  *
  * Invariant: on error the portraits are exactly as before. Before the
  * commit the only change to pt is the growth of raw, feat and row_version
@@ -278,8 +279,8 @@ static void commit_row(const update *up, uint32_t u, size_t *next)
     vci_portrait_standardise_cols(pt, up->zmax, u, m->propensity, m->propensity + 1);
 }
 
-/* The rows of the users of one tag block, then their tags: tasks write
- * disjoint rows. */
+/* The rows of the users of one tag block, then the count of their tags:
+ * tasks write disjoint rows. */
 static vc_status commit_task(void *ctx, size_t task, unsigned worker)
 {
     (void)worker;
@@ -296,7 +297,7 @@ static vc_status commit_task(void *ctx, size_t task, unsigned worker)
     }
     for (uint32_t u = begin; u < end; u++)
         commit_row(up, u, &lo);
-    vci_tags_fill_block(&up->tags, up->pt, task);
+    vci_tags_count_block(&up->tags, up->pt, task);
     return VC_OK;
 }
 
@@ -307,6 +308,7 @@ static void commit(update *up)
     /* tasks never fail and nothing reports progress: the parallel loop
      * allocates nothing and cannot fail either */
     (void)vci_parallel_for(up->pool, vci_tags_blocks(up->nusers), commit_task, up, NULL);
+    vci_tags_fill(&up->tags, pt, up->pool);
     pt->nusers = up->nusers;
     if (up->item_start) {
         vci_free(pt->topics.item_start);
