@@ -738,6 +738,101 @@ static void test_update_failure_changes_nothing(void **state)
     free_split(&sp);
 }
 
+/* The communities' own state, byte by byte: both membership indexes, the
+ * community records and mean portraits, the index they carry. */
+static uint64_t fp_state(const vc_communities *cm)
+{
+    size_t links = cm->mem_start[cm->nusers];
+    uint64_t h = tu_fp_bytes(TU_FP_INIT, cm->mem_start, ((size_t)cm->nusers + 1) * 4);
+    h = tu_fp_bytes(h, cm->mem_comm, links * 4);
+    h = tu_fp_bytes(h, cm->mem_strength, links * 4);
+    h = tu_fp_bytes(h, cm->comm_start, ((size_t)cm->ncomm + 1) * 4);
+    h = tu_fp_bytes(h, cm->comm_user, links * 4);
+    h = tu_fp_bytes(h, cm->comm_strength, links * 4);
+    h = tu_fp_bytes(h, cm->comm, cm->ncomm * sizeof *cm->comm);
+    h = tu_fp_bytes(h, cm->centroid_raw, (size_t)cm->ncomm * cm->ncols * 4);
+    h = tu_fp_bytes(h, cm->tag_id, cm->ntag * 4);
+    void *ix = atomic_load(&((vc_communities *)cm)->lazy_index);
+    const vci_rec_index *r = ix;
+    h = tu_fp_bytes(h, &ix, sizeof ix);
+    h = tu_fp_bytes(h, r->user_norm, (size_t)r->nusers * 4);
+    return tu_fp_bytes(h, r->pop_sum, (size_t)r->ncomm * r->nitems * 4);
+}
+
+/* The recommendations of the first users, fingerprinted. */
+static uint64_t fp_recommendations(const vc_communities *cm, const vc_options *o)
+{
+    uint64_t h = TU_FP_INIT;
+    for (size_t u = 0; u < 12; u++) {
+        vc_recs *r = NULL;
+        assert_int_equal(vc_recommend(&r, cm, u, 10, NULL, 0, o), VC_OK);
+        uint64_t one = tu_fp_recs(r);
+        h = tu_fp_bytes(h, &one, sizeof one);
+        vc_recs_free(r);
+    }
+    return h;
+}
+
+/* Each allocation of an assignment (with an index to refit, users and
+ * items added) fails in turn. The membership arrays are rewritten in place
+ * before the recount, personas and index refit, so a failure in those must
+ * write them back: a failed assignment leaves the communities byte for
+ * byte as they were (no block more or less), and a later one gives what
+ * an assignment without failures gives. */
+static void test_assign_failure_changes_nothing(void **state)
+{
+    (void)state;
+    split_data sp;
+    make_growing_split(&sp, 150, 7, 10);
+    vc_options *o = fixture_tiny_options(); /* one thread: the counter is not atomic */
+    assert_int_equal(vc_set_allocator(tu_fail_malloc, tu_fail_realloc, tu_fail_free, NULL), VC_OK);
+    uint64_t want = 0, want_recs = 0;
+    long failures = 0;
+    for (long i = 0;; i++) {
+        built b;
+        build(&b, sp.base, o);
+        vc_recs *r = NULL;
+        assert_int_equal(vc_recommend(&r, b.cm, 0, 10, NULL, 0, o), VC_OK); /* the index */
+        vc_recs_free(r);
+        assert_int_equal(vc_dataset_append(b.ds, sp.newfile, o, NULL), VC_OK);
+        assert_int_equal(vc_portrait_update(b.pt, o, NULL), VC_OK);
+        uint64_t before = fp_state(b.cm);
+        long live = tu_fail.live;
+        size_t assigned = 0;
+        tu_fail.requests = 0;
+        tu_fail.fail_at = i;
+        tu_fail.armed = 1;
+        vc_status s = vc_cluster_assign(b.cm, o, &assigned);
+        tu_fail.armed = 0;
+        bool injected = i > 0 && tu_fail.requests >= i;
+        if (s != VC_OK) {
+            assert_int_equal(s, VC_ERR_NOMEM);
+            assert_true(injected);
+            failures++;
+            assert_int_equal(tu_fail.live, live);
+            assert_int_equal(assigned, 0);
+            assert_true(fp_state(b.cm) == before);
+            assert_int_equal(vc_cluster_assign(b.cm, o, &assigned), VC_OK);
+        }
+        assert_true(assigned > 0);
+        check_memberships(b.cm);
+        if (i == 0) {
+            want = tu_fp_communities(b.cm);
+            want_recs = fp_recommendations(b.cm, o);
+        }
+        assert_true(tu_fp_communities(b.cm) == want);
+        assert_true(fp_recommendations(b.cm, o) == want_recs);
+        unbuild(&b);
+        if (i > 0 && !injected)
+            break; /* past the last allocation */
+    }
+    printf("# %ld allocation failures, each leaving the communities as they were\n", failures);
+    assert_true(failures > 10);
+    assert_int_equal(vc_set_allocator(NULL, NULL, NULL, NULL), VC_OK);
+    vc_options_free(o);
+    free_split(&sp);
+}
+
 /* Nothing changed: update, assign and refresh keep everything. */
 static void test_noop_and_refresh(void **state)
 {
@@ -949,6 +1044,7 @@ int main(void)
         cmocka_unit_test(test_model_update_roundtrip),
         cmocka_unit_test(test_update_adds_users),
         cmocka_unit_test(test_update_failure_changes_nothing),
+        cmocka_unit_test(test_assign_failure_changes_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,11 +39,13 @@ typedef struct vci_community {
     uint32_t reserved;    /* 0 (keeps the record 48 bytes in model files) */
 } vci_community;
 
+struct vci_prior;
 /* The lazy index of updated communities cm from old, the index of their
- * previous state old_cm (NULL after a refresh: nothing carries over). */
+ * previous state, whose memberships prior gives (NULL after a refresh:
+ * nothing carries over). */
 typedef vc_status (*vci_index_refit_fn)(const vc_communities *cm, const void *old,
                                         const vc_options *opts,
-                                        const vc_communities *old_cm, void **out);
+                                        const struct vci_prior *prior, void **out);
 
 struct vc_communities {
     const vc_portraits *pt;
@@ -60,6 +62,9 @@ struct vc_communities {
     uint32_t *comm_start;   /* [ncomm + 1] */
     uint32_t *comm_user;
     float *comm_strength;
+    size_t mem_room;        /* entries mem_comm, mem_strength, comm_user and
+                               comm_strength have room for (an assignment
+                               rewrites them in place) */
 
     uint32_t *tag_id;       /* portrait tag ids */
     float *tag_weight;
@@ -74,9 +79,7 @@ struct vc_communities {
     pthread_mutex_t lazy_mu;
     _Atomic(void *) lazy_index;
     void (*lazy_free)(void *index);
-    /* the index of updated communities from the old one (update.c);
-     * old_cm: the communities cm was assigned from, or NULL after a
-     * refresh */
+    /* the index of updated communities from the old one (update.c) */
     vci_index_refit_fn lazy_refit;
 };
 
@@ -103,15 +106,87 @@ typedef struct vci_membership_list {
 vc_status vci_membership_add(vc_communities *cm, const vci_clustering *cl,
                              uint32_t first_comm, const vc_options *opts,
                              vci_membership_list *list);
-/** Turn the staged memberships into both CSR indexes. */
+/** Turn the staged memberships into both CSR indexes (with room for an
+ *  eighth more entries, untouched until an assignment needs it). */
 vc_status vci_membership_index(vc_communities *cm,
                                const vci_membership_list *list);
-/** nw's CSR indexes from old's (same communities; nw->nusers >= its users):
- *  users flagged in touched[nw->nusers] (and users old lacks) get their
- *  memberships from fresh, everyone else keeps old's. */
-vc_status vci_membership_merge(vc_communities *nw, const vc_communities *old,
-                               const uint8_t *touched, const vci_membership_list *fresh,
-                               vci_pool *pool);
+/** Build one CSR index (start over nkeys keys; ids, strengths strongest
+ *  first, ties by id) from the list, keyed by key[] with the other id
+ *  other[]; ids and strengths have room for max(room, l->n) entries. */
+vc_status vci_membership_csr(const vci_membership_list *l, const uint32_t *key,
+                             const uint32_t *other, size_t nkeys, size_t room,
+                             uint32_t **start_out, uint32_t **ids_out, float **str_out);
+
+/* Memberships of some users, in both orders (membership_replace.c). */
+typedef struct vci_member_set {
+    uint32_t *user_start;     /* [nusers + 1] (users outside the set: none) */
+    uint32_t *user_comm;
+    float *user_strength;
+    uint32_t *comm_start;     /* [ncomm + 1] */
+    uint32_t *comm_user;      /* strongest first, ties by user */
+    float *comm_strength;
+} vci_member_set;
+
+void vci_member_set_free(vci_member_set *s);
+
+/* Replacing the memberships of some users in the two CSR indexes, in
+ * place. The arrays have room for both layouts' entries; users the
+ * current layout lacks count as replaced, and so must (flagged) every user
+ * the new layout lacks. */
+typedef struct vci_member_replace {
+    uint32_t *mem_comm, *comm_user;      /* the arrays, rewritten */
+    float *mem_strength, *comm_strength;
+    uint32_t ncomm;
+    const uint32_t *cur_mem_start;       /* [cur_nusers + 1] their layout now */
+    const uint32_t *cur_comm_start;      /* [ncomm + 1] */
+    uint32_t cur_nusers;
+    const uint8_t *replaced;             /* [cur_nusers] the users replaced */
+    const vci_member_set *with;          /* their new memberships (users
+                                            over out_nusers) */
+    uint32_t out_nusers;
+    uint32_t *out_mem_start;             /* [out_nusers + 1] the new layout */
+    uint32_t *out_comm_start;            /* [ncomm + 1] */
+    vci_member_set *removed;             /* NULL, or gets the replaced users'
+                                            memberships now (users over
+                                            cur_nusers; arrays allocated by
+                                            the caller to the plan's sizes) */
+} vci_member_replace;
+
+/** Write the new layout (out_mem_start, out_comm_start; the starts of
+ *  removed) and return the entries it holds; reads only the replaced
+ *  users' entries. */
+size_t vci_member_replace_plan(const vci_member_replace *r);
+/** Rewrite the arrays into the planned layout (two threads; cannot fail;
+ *  allocates nothing). */
+void vci_member_replace_run(const vci_member_replace *r, vci_pool *pool);
+
+/* The memberships of communities as they were before an assignment
+ * (what an index refit takes out): the saved ones of the reassigned users,
+ * the current ones of everyone else. */
+typedef struct vci_prior {
+    const vc_communities *cm;     /* the communities now */
+    uint32_t nusers, pt_version;  /* what they reflected before */
+    const uint8_t *reassigned;    /* [nusers] */
+    const vci_member_set *saved;  /* the reassigned users' memberships before */
+} vci_prior;
+
+/** User u's memberships before (none for a user that was not there). */
+static inline uint32_t vci_prior_of(const vci_prior *p, uint32_t u, const uint32_t **comm,
+                                    const float **strength)
+{
+    *comm = NULL;
+    *strength = NULL;
+    if (u >= p->nusers)
+        return 0;
+    const vci_member_set *s = p->saved;
+    const vc_communities *cm = p->cm;
+    uint32_t b = p->reassigned[u] ? s->user_start[u] : cm->mem_start[u];
+    uint32_t e = p->reassigned[u] ? s->user_start[u + 1] : cm->mem_start[u + 1];
+    *comm = (p->reassigned[u] ? s->user_comm : cm->mem_comm) + b;
+    *strength = (p->reassigned[u] ? s->user_strength : cm->mem_strength) + b;
+    return e - b;
+}
+
 /** Per-community silhouette over a sample of the clustering. */
 vc_status vci_community_silhouettes(vc_communities *cm,
                                     const vci_clustering *cl,

@@ -10,8 +10,9 @@
  * Silhouettes use an evenly spaced sample of at most 1000 of the
  * clustering's users (Euclidean distances in the clustering's space).
  * Both CSR indexes list memberships strongest first (ties by id); an
- * assignment merges the touched users' new memberships into the old
- * indexes, which keeps that order without sorting everyone again.
+ * assignment replaces the touched users' memberships in place
+ * (membership_replace.c), which keeps that order without sorting everyone
+ * again.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -167,15 +168,13 @@ static int by_strength(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
-/* Build one CSR (start over nkeys, ids/strengths) from the list. */
-static vc_status build_csr(const vci_membership_list *l, const uint32_t *key,
-                           const uint32_t *other, size_t nkeys,
-                           uint32_t **start_out, uint32_t **ids_out,
-                           float **str_out)
+vc_status vci_membership_csr(const vci_membership_list *l, const uint32_t *key,
+                             const uint32_t *other, size_t nkeys, size_t room,
+                             uint32_t **start_out, uint32_t **ids_out, float **str_out)
 {
     uint32_t *start = vci_calloc(nkeys + 1, sizeof *start);
-    uint32_t *ids = vci_calloc(l->n + 1, sizeof *ids);
-    float *str = vci_calloc(l->n + 1, sizeof *str);
+    uint32_t *ids = vci_calloc(VCI_MAX(room, l->n) + 1, sizeof *ids);
+    float *str = vci_calloc(VCI_MAX(room, l->n) + 1, sizeof *str);
     member *tmp = vci_calloc(l->n + 1, sizeof *tmp);
     uint32_t *fill = vci_calloc(nkeys + 1, sizeof *fill);
     if (!start || !ids || !str || !tmp || !fill) {
@@ -211,105 +210,11 @@ static vc_status build_csr(const vci_membership_list *l, const uint32_t *key,
 vc_status vci_membership_index(vc_communities *cm,
                                const vci_membership_list *list)
 {
-    VCI_CHECK(build_csr(list, list->user, list->comm, cm->nusers,
-                        &cm->mem_start, &cm->mem_comm, &cm->mem_strength));
-    return build_csr(list, list->comm, list->user, cm->ncomm, &cm->comm_start,
-                     &cm->comm_user, &cm->comm_strength);
-}
-
-/* Old entries [*i, end) not of touched users, and fresh [*j, fend), merged
- * strongest first into ids/str from *k. */
-static void merge_lists(const uint32_t *old_id, const float *old_str, uint32_t i,
-                        uint32_t end, const uint8_t *touched, const uint32_t *new_id,
-                        const float *new_str, uint32_t j, uint32_t fend, uint32_t *ids,
-                        float *str, uint32_t *k)
-{
-    for (;;) {
-        while (i < end && touched && touched[old_id[i]])
-            i++;
-        bool take_old;
-        if (i < end && j < fend) {
-            member a = {old_id[i], old_str[i]}, b = {new_id[j], new_str[j]};
-            take_old = by_strength(&a, &b) < 0;
-        } else if (i < end || j < fend) {
-            take_old = i < end;
-        } else {
-            return;
-        }
-        ids[*k] = take_old ? old_id[i] : new_id[j];
-        str[(*k)++] = take_old ? old_str[i++] : new_str[j++];
-    }
-}
-
-/* The two sides of a merge, one task each (they share nothing written). */
-typedef struct merge_ctx {
-    vc_communities *nw;
-    const vc_communities *old;
-    const uint8_t *touched;
-    const uint32_t *fu_start, *fu_comm, *fc_start, *fc_user;
-    const float *fu_str, *fc_str;
-} merge_ctx;
-
-static vc_status merge_task(void *ctx, size_t side, unsigned worker)
-{
-    (void)worker;
-    const merge_ctx *m = ctx;
-    vc_communities *nw = m->nw;
-    const vc_communities *old = m->old;
-    uint32_t k = 0;
-    if (side == 0) {
-        for (uint32_t u = 0; u < nw->nusers; u++) {
-            if (u < old->nusers && !m->touched[u])
-                merge_lists(old->mem_comm, old->mem_strength, old->mem_start[u],
-                            old->mem_start[u + 1], NULL, NULL, NULL, 0, 0, nw->mem_comm,
-                            nw->mem_strength, &k);
-            else
-                merge_lists(NULL, NULL, 0, 0, NULL, m->fu_comm, m->fu_str, m->fu_start[u],
-                            m->fu_start[u + 1], nw->mem_comm, nw->mem_strength, &k);
-            nw->mem_start[u + 1] = k;
-        }
-        return VC_OK;
-    }
-    for (uint32_t c = 0; c < nw->ncomm; c++) {
-        merge_lists(old->comm_user, old->comm_strength, old->comm_start[c],
-                    old->comm_start[c + 1], m->touched, m->fc_user, m->fc_str, m->fc_start[c],
-                    m->fc_start[c + 1], nw->comm_user, nw->comm_strength, &k);
-        nw->comm_start[c + 1] = k;
-    }
+    size_t room = vci_ev_room(list->n);
+    VCI_CHECK(vci_membership_csr(list, list->user, list->comm, cm->nusers, room,
+                                 &cm->mem_start, &cm->mem_comm, &cm->mem_strength));
+    VCI_CHECK(vci_membership_csr(list, list->comm, list->user, cm->ncomm, room,
+                                 &cm->comm_start, &cm->comm_user, &cm->comm_strength));
+    cm->mem_room = room;
     return VC_OK;
-}
-
-vc_status vci_membership_merge(vc_communities *nw, const vc_communities *old,
-                               const uint8_t *touched, const vci_membership_list *fresh,
-                               vci_pool *pool)
-{
-    uint32_t nu = nw->nusers, nc = nw->ncomm, *fu_start = NULL, *fu_comm = NULL;
-    uint32_t *fc_start = NULL, *fc_user = NULL;
-    float *fu_str = NULL, *fc_str = NULL;
-    vc_status s = build_csr(fresh, fresh->user, fresh->comm, nu, &fu_start, &fu_comm, &fu_str);
-    if (s == VC_OK)
-        s = build_csr(fresh, fresh->comm, fresh->user, nc, &fc_start, &fc_user, &fc_str);
-    size_t links = fresh->n;
-    for (uint32_t u = 0; u < old->nusers && u < nu; u++)
-        if (!touched[u])
-            links += old->mem_start[u + 1] - old->mem_start[u];
-    if (s == VC_OK) {
-        nw->mem_start = vci_calloc((size_t)nu + 1, sizeof *nw->mem_start);
-        /* filled in full by the merge: not zeroed first */
-        nw->mem_comm = vci_array_realloc(NULL, links + 1, sizeof *nw->mem_comm);
-        nw->mem_strength = vci_array_realloc(NULL, links + 1, sizeof *nw->mem_strength);
-        nw->comm_start = vci_calloc((size_t)nc + 1, sizeof *nw->comm_start);
-        nw->comm_user = vci_array_realloc(NULL, links + 1, sizeof *nw->comm_user);
-        nw->comm_strength = vci_array_realloc(NULL, links + 1, sizeof *nw->comm_strength);
-        if (!nw->mem_start || !nw->mem_comm || !nw->mem_strength || !nw->comm_start ||
-            !nw->comm_user || !nw->comm_strength)
-            s = VC_ERR_NOMEM;
-    }
-    merge_ctx m = {nw, old, touched, fu_start, fu_comm, fc_start, fc_user, fu_str, fc_str};
-    if (s == VC_OK) /* the new pages are first touched by two threads */
-        s = vci_parallel_for(pool, 2, merge_task, &m, NULL);
-    void *scratch[] = {fu_start, fu_comm, fu_str, fc_start, fc_user, fc_str};
-    for (size_t i = 0; i < VCI_ARRAY_LEN(scratch); i++)
-        vci_free(scratch[i]);
-    return s;
 }

@@ -15,7 +15,10 @@
  * factors (lazy_refit), so serving needs no new factorisation.
  *
  * Invariant: the new state is built in a separate object and swapped in
- * only on success; on error the communities are exactly as before.
+ * only on success; on error the communities are exactly as before. An
+ * assignment rewrites the membership arrays in place (what it replaces is
+ * kept aside, and written back should a later step fail), so that the
+ * new state needs no second copy of them.
  */
 #include <math.h>
 
@@ -304,50 +307,171 @@ static vc_status copy_communities(const vc_communities *cm, vc_communities *nw)
     return VC_OK;
 }
 
-static vc_status assign(const vc_communities *cm, vc_communities *nw,
-                        const vc_options *opts, size_t *moved)
-{
-    assign_ctx a = {cm, nw, opts, NULL, 0, NULL, NULL, NULL};
-    vci_membership_list list = {0};
-    uint8_t *flags = vci_calloc((size_t)nw->nusers + 1, sizeof *flags);
-    vc_status s = flags ? find_ranges(&a) : VC_ERR_NOMEM;
-    if (s == VC_OK)
-        s = copy_communities(cm, nw);
-    if (s == VC_OK)
-        s = memberships(&a, &list, flags, moved);
-    vci_pool *pool = NULL;
-    if (s == VC_OK)
-        s = vci_pool_for_options(&pool, opts);
-    if (s == VC_OK)
-        s = vci_membership_merge(nw, cm, flags, &list, pool);
-    vci_pool_free(pool);
-    if (s == VC_OK)
-        s = recount(nw, opts);
-    if (s == VC_OK)
-        s = vci_personas_build(nw);
-    vci_free(list.user);
-    vci_free(list.comm);
-    vci_free(list.strength);
-    vci_free(flags);
-    vci_free(a.ranges);
-    vci_free(a.topic_range);
-    return s;
-}
-
-/* The recommender index of nw, refitted from cm's when cm had one
- * (assigned: nw has cm's communities, so the index's sums carry over). */
+/* The recommender index of nw, refitted from cm's when cm had one (prior:
+ * the memberships nw was assigned from, so the index's sums carry over;
+ * NULL after a refresh). */
 static vc_status refit_index(const vc_communities *cm, vc_communities *nw,
-                             const vc_options *opts, bool assigned)
+                             const vc_options *opts, const vci_prior *prior)
 {
     void *old = atomic_load(&((vc_communities *)cm)->lazy_index);
     if (!old || !cm->lazy_refit)
         return VC_OK;
     void *ix = NULL;
-    VCI_CHECK(cm->lazy_refit(nw, old, opts, assigned ? cm : NULL, &ix));
+    VCI_CHECK(cm->lazy_refit(nw, old, opts, prior, &ix));
     nw->lazy_free = cm->lazy_free;
     nw->lazy_refit = cm->lazy_refit;
     atomic_store(&nw->lazy_index, ix);
     return VC_OK;
+}
+
+/* What an assignment replaces in the membership indexes: the touched
+ * users (flags), their new memberships (fresh) and, once replaced, their
+ * old ones (saved). */
+typedef struct reassignment {
+    uint8_t *flags;
+    vci_member_set fresh, saved;
+    vci_member_replace fwd;
+} reassignment;
+
+static void reassignment_free(reassignment *r)
+{
+    vci_free(r->flags);
+    vci_member_set_free(&r->fresh);
+    vci_member_set_free(&r->saved);
+}
+
+/* Array *a of size-byte entries grown to room for n of them (content
+ * kept). */
+static vc_status grow(void **a, size_t n, size_t size)
+{
+    void *p = vci_array_realloc(*a, n + 1, size);
+    if (!p)
+        return VC_ERR_NOMEM;
+    *a = p;
+    return VC_OK;
+}
+
+/* Room in cm's membership arrays for links entries (an eighth more when
+ * they must grow: growing copies them). */
+static vc_status make_room(vc_communities *cm, size_t links)
+{
+    if (links <= cm->mem_room)
+        return VC_OK;
+    size_t room = vci_ev_room(links);
+    VCI_CHECK(grow((void **)&cm->mem_comm, room, sizeof *cm->mem_comm));
+    VCI_CHECK(grow((void **)&cm->mem_strength, room, sizeof *cm->mem_strength));
+    VCI_CHECK(grow((void **)&cm->comm_user, room, sizeof *cm->comm_user));
+    VCI_CHECK(grow((void **)&cm->comm_strength, room, sizeof *cm->comm_strength));
+    cm->mem_room = room;
+    return VC_OK;
+}
+
+/* Everything the in-place replacement needs, allocated (cm unchanged but
+ * for room in its membership arrays). */
+static vc_status plan_reassignment(vc_communities *cm, vc_communities *nw,
+                                   const vci_membership_list *list, reassignment *r)
+{
+    vci_member_set *f = &r->fresh, *sv = &r->saved;
+    VCI_CHECK(vci_membership_csr(list, list->user, list->comm, nw->nusers, 0,
+                                 &f->user_start, &f->user_comm, &f->user_strength));
+    VCI_CHECK(vci_membership_csr(list, list->comm, list->user, cm->ncomm, 0,
+                                 &f->comm_start, &f->comm_user, &f->comm_strength));
+    nw->mem_start = vci_calloc((size_t)nw->nusers + 1, sizeof *nw->mem_start);
+    nw->comm_start = vci_calloc((size_t)cm->ncomm + 1, sizeof *nw->comm_start);
+    sv->user_start = vci_calloc((size_t)cm->nusers + 1, sizeof *sv->user_start);
+    sv->comm_start = vci_calloc((size_t)cm->ncomm + 1, sizeof *sv->comm_start);
+    if (!nw->mem_start || !nw->comm_start || !sv->user_start || !sv->comm_start)
+        return VC_ERR_NOMEM;
+    r->fwd = (vci_member_replace){
+        .mem_comm = cm->mem_comm, .mem_strength = cm->mem_strength,
+        .comm_user = cm->comm_user, .comm_strength = cm->comm_strength, .ncomm = cm->ncomm, .cur_mem_start = cm->mem_start,
+        .cur_comm_start = cm->comm_start, .cur_nusers = cm->nusers, .replaced = r->flags,
+        .with = f, .out_nusers = nw->nusers, .out_mem_start = nw->mem_start,
+        .out_comm_start = nw->comm_start, .removed = sv};
+    size_t links = vci_member_replace_plan(&r->fwd), gone = sv->user_start[cm->nusers];
+    sv->user_comm = vci_malloc((gone + 1) * sizeof *sv->user_comm);
+    sv->user_strength = vci_malloc((gone + 1) * sizeof *sv->user_strength);
+    sv->comm_user = vci_malloc((gone + 1) * sizeof *sv->comm_user);
+    sv->comm_strength = vci_malloc((gone + 1) * sizeof *sv->comm_strength);
+    if (!sv->user_comm || !sv->user_strength || !sv->comm_user || !sv->comm_strength)
+        return VC_ERR_NOMEM;
+    VCI_CHECK(make_room(cm, links));
+    /* the arrays may have moved */
+    r->fwd.mem_comm = cm->mem_comm;
+    r->fwd.mem_strength = cm->mem_strength;
+    r->fwd.comm_user = cm->comm_user;
+    r->fwd.comm_strength = cm->comm_strength;
+    return VC_OK;
+}
+
+/* nw's membership arrays are cm's, borrowed: forget them. */
+static void forget_arrays(vc_communities *nw)
+{
+    nw->mem_comm = nw->comm_user = NULL;
+    nw->mem_strength = nw->comm_strength = NULL;
+    nw->mem_room = 0;
+}
+
+/* Place the touched users into cm's communities: nw is built with cm's
+ * membership arrays rewritten in place (the touched users' entries
+ * replaced), then swapped in; should anything after the rewrite fail, the
+ * arrays are rewritten back (cannot fail) and cm is as it was. */
+static vc_status assign(vc_communities *cm, vc_communities *nw, const vc_options *opts,
+                        size_t *moved)
+{
+    assign_ctx a = {cm, nw, opts, NULL, 0, NULL, NULL, NULL};
+    vci_membership_list list = {0};
+    reassignment r;
+    memset(&r, 0, sizeof r);
+    r.flags = vci_calloc((size_t)nw->nusers + 1, sizeof *r.flags);
+    vc_status s = r.flags ? find_ranges(&a) : VC_ERR_NOMEM;
+    if (s == VC_OK)
+        s = copy_communities(cm, nw);
+    if (s == VC_OK)
+        s = memberships(&a, &list, r.flags, moved);
+    if (s == VC_OK)
+        s = plan_reassignment(cm, nw, &list, &r);
+    vci_pool *pool = NULL;
+    if (s == VC_OK)
+        s = vci_pool_for_options(&pool, opts);
+    if (s == VC_OK) {
+        vci_member_replace_run(&r.fwd, pool);
+        nw->mem_comm = cm->mem_comm;
+        nw->mem_strength = cm->mem_strength;
+        nw->comm_user = cm->comm_user;
+        nw->comm_strength = cm->comm_strength;
+        nw->mem_room = cm->mem_room;
+        s = recount(nw, opts);
+        if (s == VC_OK)
+            s = vci_personas_build(nw);
+        vci_prior prior = {nw, cm->nusers, cm->pt_version, r.flags, &r.saved};
+        if (s == VC_OK)
+            s = refit_index(cm, nw, opts, &prior);
+        if (s == VC_OK) {
+            vci_communities_swap(cm, nw);
+        } else { /* back: the saved entries replace the new ones */
+            vci_member_replace back = r.fwd;
+            back.cur_mem_start = nw->mem_start;
+            back.cur_comm_start = nw->comm_start;
+            back.cur_nusers = nw->nusers;
+            back.with = &r.saved;
+            back.out_nusers = cm->nusers;
+            back.out_mem_start = cm->mem_start;   /* rewritten as they are */
+            back.out_comm_start = cm->comm_start;
+            back.removed = NULL;
+            vci_member_replace_plan(&back);
+            vci_member_replace_run(&back, pool);
+        }
+        forget_arrays(nw);
+    }
+    vci_pool_free(pool);
+    vci_free(list.user);
+    vci_free(list.comm);
+    vci_free(list.strength);
+    reassignment_free(&r);
+    vci_free(a.ranges);
+    vci_free(a.topic_range);
+    return s;
 }
 
 static vc_status check_portraits(const vc_communities *cm, const char *fn)
@@ -362,17 +486,21 @@ static vc_status check_portraits(const vc_communities *cm, const char *fn)
     return VC_OK;
 }
 
-typedef vc_status (*update_fn)(const vc_communities *cm, vc_communities *nw,
+/* Builds the new state in nw and, on success only, swaps it into cm (nw
+ * then holds the old state, to free). */
+typedef vc_status (*update_fn)(vc_communities *cm, vc_communities *nw,
                                const vc_options *opts, size_t *moved);
 
-static vc_status refresh(const vc_communities *cm, vc_communities *nw,
-                         const vc_options *opts, size_t *moved)
+static vc_status refresh(vc_communities *cm, vc_communities *nw, const vc_options *opts,
+                         size_t *moved)
 {
     (void)moved;
-    return vci_communities_run(nw, opts, cm);
+    VCI_CHECK(vci_communities_run(nw, opts, cm));
+    VCI_CHECK(refit_index(cm, nw, opts, NULL));
+    vci_communities_swap(cm, nw);
+    return VC_OK;
 }
 
-/* Build the new state with fn, refit the index, swap it in. */
 static vc_status update(vc_communities *cm, const vc_options *opts, update_fn fn,
                         const char *name, size_t *moved)
 {
@@ -383,13 +511,8 @@ static vc_status update(vc_communities *cm, const vc_options *opts, update_fn fn
     VCI_CHECK(vci_communities_new(&nw, cm->pt));
     size_t n = 0;
     vc_status s = fn(cm, nw, opts, &n);
-    if (s == VC_OK)
-        s = refit_index(cm, nw, opts, fn == assign);
-    if (s == VC_OK) {
-        vci_communities_swap(cm, nw);
-        if (moved)
-            *moved = n;
-    }
+    if (s == VC_OK && moved)
+        *moved = n;
     vc_communities_free(nw); /* the old state after a swap */
     return s;
 }

@@ -296,7 +296,9 @@ size_t vci_model_layout(vc_communities *cm, vci_rec_index *ix,
     add(b, &n, &pt->tag_name, 8, w[W_NTAGS]);
     add(b, &n, &pt->tag_start, 4, nu + 1);
     add(b, &n, &pt->tag_id, 4, w[W_TAG_LINKS]);
+    b[n - 1].room = true; /* updates write their tags there (portrait.h tag_room) */
     add(b, &n, &pt->tag_weight, 4, w[W_TAG_LINKS]);
+    b[n - 1].room = true;
     /* the communities */
     add(b, &n, &cm->comm, sizeof(vci_community), ncomm);
     add(b, &n, &cm->strings.data, 1, w[W_CM_STRINGS_LEN]);
@@ -305,10 +307,14 @@ size_t vci_model_layout(vc_communities *cm, vci_rec_index *ix,
     b[n - 1].aligned = true;
     add(b, &n, &cm->mem_start, 4, nu + 1);
     add(b, &n, &cm->mem_comm, 4, w[W_MEM_LINKS]);
+    b[n - 1].room = true; /* assignments rewrite them in place (community.h mem_room) */
     add(b, &n, &cm->mem_strength, 4, w[W_MEM_LINKS]);
+    b[n - 1].room = true;
     add(b, &n, &cm->comm_start, 4, ncomm + 1);
     add(b, &n, &cm->comm_user, 4, w[W_MEM_LINKS]);
+    b[n - 1].room = true;
     add(b, &n, &cm->comm_strength, 4, w[W_MEM_LINKS]);
+    b[n - 1].room = true;
     add(b, &n, &cm->tag_id, 4, w[W_CM_NTAG]);
     add(b, &n, &cm->tag_weight, 4, w[W_CM_NTAG]);
     /* the recommender index */

@@ -458,8 +458,11 @@ vc_status vci_model_assemble(vc_model *m, const unsigned char *data,
         s = vci_error_prefix(s, path);
     if (s == VC_OK)
         s = copy_blobs(&f, blobs, vci_model_layout(cm, ix, &sc, blobs), opts);
-    if (s == VC_OK)
-        m->ds->ev_cap = vci_ev_room(m->ds->nevents); /* the event columns' room */
+    if (s == VC_OK) { /* the room the layout gave the arrays that grow in place */
+        m->ds->ev_cap = vci_ev_room(m->ds->nevents);
+        m->pt->tag_room = m->pt->tag_id ? vci_ev_room((size_t)links.tags) : 0;
+        cm->mem_room = cm->mem_comm ? vci_ev_room((size_t)links.members) : 0;
+    }
     if (ix) { /* hand the index to the communities: freed with them */
         cm->lazy_free = vci_rec_index_free;
         cm->lazy_refit = vci_rec_index_refit;

@@ -34,7 +34,8 @@ typedef struct vci_blob {
     size_t elem;      /* bytes per element */
     uint64_t count;   /* elements */
     bool aligned;     /* allocate with vci_aligned_calloc */
-    bool room;        /* an event column: allocate vci_ev_room(count) */
+    bool room;        /* grown in place later (event columns, tags,
+                         memberships): allocate vci_ev_room(count) */
 } vci_blob;
 
 #define VCI_MODEL_MAX_BLOBS 96

@@ -133,6 +133,8 @@ struct vc_portraits {
     uint32_t *tag_start; /* [nusers + 1] */
     uint32_t *tag_id;
     float *tag_weight;
+    size_t tag_room;     /* entries tag_id and tag_weight have room for (an
+                            update writes its tags there when they fit) */
 };
 
 /* The layer builders (fact.c, behaviour.c, predictive.c): each first adds
@@ -239,7 +241,9 @@ void vci_portrait_free_rows(vc_portraits *pt);
 typedef struct vci_tag_build {
     uint32_t nusers, ntags;
     size_t per_user;       /* the most tags a user can get */
-    size_t old_len;        /* the length of pt's tag arrays when prepared */
+    size_t old_room;       /* pt->tag_room when prepared */
+    bool reused;           /* the tags went into pt's old arrays, */
+    size_t reused_room;    /* which have room for this many (vci_tags_fill) */
     vci_strpool names;
     size_t *name;          /* [ntags] */
     uint32_t *start;       /* [nusers + 1] */

@@ -212,7 +212,7 @@ vc_status vci_tags_prepare(vci_tag_build *tb, const vc_portraits *pt, const vci_
     memset(tb, 0, sizeof *tb);
     vci_strpool_init(&tb->names);
     tb->nusers = rows->nusers;
-    tb->old_len = pt->tag_start ? pt->tag_start[pt->nusers] : 0;
+    tb->old_room = pt->tag_id ? pt->tag_room : 0;
     tb->per_user = most_per_user(pt);
     size_t cap;
     if (!vci_mul_ok((size_t)tb->nusers, tb->per_user, &cap) || cap > UINT32_MAX)
@@ -245,12 +245,12 @@ void vci_tags_count_block(const vci_tag_build *tb, const vc_portraits *pt, size_
         tb->start[u + 1] = (uint32_t)user_tags(pt, tb, u, picks); /* a count until placed */
 }
 
-/* The old array *old grown to len entries of size bytes (so that the new
- * tags fault in only the growth); false, *old unchanged, when it cannot
- * grow. */
-static bool grow(void **old, size_t len, size_t size)
+/* The old array *old grown to room for n entries of size bytes (so that
+ * the new tags fault in only the growth); false, *old unchanged, when it
+ * cannot grow. */
+static bool grow(void **old, size_t n, size_t size)
 {
-    void *p = vci_realloc(*old, VCI_MAX(len * size, 1));
+    void *p = vci_realloc(*old, VCI_MAX(n * size, 1));
     if (!p) {
         vci_clear_error(); /* not an error: the bound takes the tags */
         return false;
@@ -259,17 +259,19 @@ static bool grow(void **old, size_t len, size_t size)
     return true;
 }
 
-/* Offsets from the counts; the old arrays take the tags when they are (or
- * can grow) long enough. */
+/* Offsets from the counts; the old arrays take the tags when they have (or
+ * can grow) room for them. */
 static void place(vci_tag_build *tb, vc_portraits *pt)
 {
     for (uint32_t u = 0; u < tb->nusers; u++)
         tb->start[u + 1] += tb->start[u];
-    size_t len = tb->start[tb->nusers];
-    if (len > tb->old_len && (!pt->tag_id ||
-                              !grow((void **)&pt->tag_id, len, sizeof *pt->tag_id) ||
-                              !grow((void **)&pt->tag_weight, len, sizeof *pt->tag_weight)))
-        return; /* the bound takes them */
+    size_t len = tb->start[tb->nusers], room = tb->old_room;
+    if (len > room) {
+        room = vci_ev_room(len);
+        if (!pt->tag_id || !grow((void **)&pt->tag_id, room, sizeof *pt->tag_id) ||
+            !grow((void **)&pt->tag_weight, room, sizeof *pt->tag_weight))
+            return; /* the bound takes them */
+    }
     /* the new tags overwrite the old ones (nothing reads those any more),
      * and pt holds the untouched bound until the install frees it */
     uint32_t *id = pt->tag_id;
@@ -278,6 +280,8 @@ static void place(vci_tag_build *tb, vc_portraits *pt)
     pt->tag_weight = tb->weight;
     tb->id = id;
     tb->weight = weight;
+    tb->reused = true;
+    tb->reused_room = room;
 }
 
 /* The tags of one block's users, at their places. */
@@ -308,9 +312,13 @@ static void shrink(void **block, size_t bytes)
 
 void vci_tags_install(vci_tag_build *tb, vc_portraits *pt)
 {
-    size_t len = tb->start[tb->nusers];
-    shrink((void **)&tb->id, len * sizeof *tb->id);
-    shrink((void **)&tb->weight, len * sizeof *tb->weight);
+    /* the bound keeps room for an eighth more (untouched memory) */
+    size_t room = tb->reused_room;
+    if (!tb->reused) {
+        room = VCI_MIN(vci_ev_room(tb->start[tb->nusers]), tb->nusers * tb->per_user);
+        shrink((void **)&tb->id, room * sizeof *tb->id);
+        shrink((void **)&tb->weight, room * sizeof *tb->weight);
+    }
     /* swap: pt takes the new tags, tb the old ones to free */
     vci_strpool names = pt->tag_names;
     size_t *name = pt->tag_name;
@@ -322,6 +330,7 @@ void vci_tags_install(vci_tag_build *tb, vc_portraits *pt)
     pt->tag_start = tb->start;
     pt->tag_id = tb->id;
     pt->tag_weight = tb->weight;
+    pt->tag_room = room;
     tb->names = names;
     tb->name = name;
     tb->start = start;

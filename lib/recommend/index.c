@@ -235,18 +235,18 @@ static void contribute(delta_ctx *d, uint32_t u, const uint32_t *comm,
 /* The users whose contribution changed: new, with events logged since the
  * index's generation, or reassigned (portrait row newer than the old
  * communities saw). */
-static vc_status touched_users(const vc_communities *old_cm, const vci_rec_index *old,
+static vc_status touched_users(const vci_prior *prior, const vci_rec_index *old,
                                const user_log *log, uint32_t nusers, uint32_t **out,
                                size_t *n)
 {
-    const vc_portraits *pt = old_cm->pt;
+    const vc_portraits *pt = prior->cm->pt;
     uint32_t *list = vci_calloc((size_t)nusers + 1, sizeof *list);
     if (!list)
         return VC_ERR_NOMEM;
     *n = 0;
     for (uint32_t u = 0; u < nusers; u++)
-        if (u >= old->nusers || u >= old_cm->nusers || log->start[u + 1] > log->start[u] ||
-            (pt->row_version && pt->row_version[u] > old_cm->pt_version))
+        if (u >= old->nusers || u >= prior->nusers || log->start[u + 1] > log->start[u] ||
+            (pt->row_version && pt->row_version[u] > prior->pt_version))
             list[(*n)++] = u;
     *out = list;
     return VC_OK;
@@ -275,14 +275,14 @@ static void carry_sums(const vci_rec_index *old, vci_rec_index *ix, int64_t time
 }
 
 /* Whether old's sums can be carried into an index of cm (assigned from
- * old_cm) with these options. */
-static bool can_carry(const vc_communities *cm, const vc_communities *old_cm,
+ * the memberships prior gives) with these options. */
+static bool can_carry(const vc_communities *cm, const vci_prior *prior,
                       const vci_rec_index *old, double half_life)
 {
     const vc_dataset *ds = cm->pt->ds;
-    return old_cm && old->pop_sum && old->total && old->half_life == half_life &&
+    return prior && old->pop_sum && old->total && old->half_life == half_life &&
            old->ncomm == cm->ncomm && old->nitems <= ds->nitems &&
-           old->nusers <= ds->nusers && old->nusers == old_cm->nusers &&
+           old->nusers <= ds->nusers && old->nusers == prior->nusers &&
            (old->rate_sum != NULL) == (cm->pt->explicit_ratings != 0) &&
            old->ds_generation >= ds->log.base && old->ds_generation <= ds->generation;
 }
@@ -330,7 +330,8 @@ static vc_status grow_user_arrays(vci_rec_index *old, size_t nusers)
  * part in; the norms and embeddings of the touched users only, into
  * rows (installed by install_rows). */
 typedef struct carry_ctx {
-    const vc_communities *cm, *old_cm;
+    const vc_communities *cm;
+    const vci_prior *prior;
     vci_rec_index *ix;
     const user_log *log;
     const user_rows *rows;
@@ -347,14 +348,13 @@ static vc_status carry_task(void *ctx, size_t task, unsigned worker)
     delta_ctx d = {ds, c->ix, c->log, c->used + task * (ds->log.n + 1),
                    c->stamp + task * VCI_MAX(ds->nitems, 1u), 0, (uint32_t)task,
                    c->nworkers};
-    const vc_communities *cm = c->cm, *old_cm = c->old_cm;
+    const vc_communities *cm = c->cm;
     for (size_t k = 0; k < c->rows->n; k++) {
         uint32_t u = c->rows->users[k];
-        if (u < old_cm->nusers) {
-            uint32_t b = old_cm->mem_start[u], e = old_cm->mem_start[u + 1];
-            contribute(&d, u, old_cm->mem_comm + b, old_cm->mem_strength + b, e - b, -1,
-                       true);
-        }
+        const uint32_t *comm;
+        const float *strength;
+        uint32_t n = vci_prior_of(c->prior, u, &comm, &strength);
+        contribute(&d, u, comm, strength, n, -1, true);
         uint32_t b = cm->mem_start[u], e = cm->mem_start[u + 1];
         contribute(&d, u, cm->mem_comm + b, cm->mem_strength + b, e - b, 1, false);
         if (task == 0)
@@ -366,17 +366,17 @@ static vc_status carry_task(void *ctx, size_t task, unsigned worker)
 /* The sums of ix from old's: the touched users' old part out, their new
  * part in; the norms and embeddings of the touched users only, into
  * rows (installed by install_rows). */
-static vc_status carry(const vc_communities *cm, const vc_communities *old_cm,
+static vc_status carry(const vc_communities *cm, const vci_prior *prior,
                        vci_rec_index *old, vci_rec_index *ix, vci_pool *pool,
                        user_rows *rows)
 {
     const vc_dataset *ds = cm->pt->ds;
     user_log log = {NULL, NULL};
     unsigned nw = vci_pool_size(pool);
-    carry_ctx c = {cm, old_cm, ix, &log, rows, NULL, NULL, nw};
+    carry_ctx c = {cm, prior, ix, &log, rows, NULL, NULL, nw};
     vc_status s = user_log_build(ds, old->ds_generation, &log);
     if (s == VC_OK)
-        s = touched_users(old_cm, old, &log, ds->nusers, &rows->users, &rows->n);
+        s = touched_users(prior, old, &log, ds->nusers, &rows->users, &rows->n);
     size_t n = rows->n;
     c.used = vci_calloc((size_t)nw * (ds->log.n + 1), sizeof *c.used);
     c.stamp = vci_calloc((size_t)nw * VCI_MAX(ds->nitems, 1u), sizeof *c.stamp);
@@ -523,10 +523,11 @@ static vc_status alloc_index(const vc_communities *cm, vci_rec_index **out)
 }
 
 /* The index of cm; with old, the taste embeddings fold the users into
- * old's item factors instead of fitting new ones, and with old_cm too (cm
- * assigned from it) the sums carry over where they can. */
+ * old's item factors instead of fitting new ones, and with prior too (cm
+ * assigned from the memberships it gives) the sums carry over where they
+ * can. */
 static vc_status build(const vc_communities *cm, const vc_options *opts,
-                       const vci_rec_index *old, const vc_communities *old_cm,
+                       const vci_rec_index *old, const vci_prior *prior,
                        vci_rec_index **out)
 {
     const vc_dataset *ds = cm->pt->ds;
@@ -542,9 +543,9 @@ static vc_status build(const vc_communities *cm, const vc_options *opts,
     if (s == VC_OK)
         s = vci_pool_for_options(&pool, opts);
     user_rows rows = {NULL, 0, NULL, NULL, NULL};
-    bool carried = s == VC_OK && old && can_carry(cm, old_cm, old, ix->half_life);
+    bool carried = s == VC_OK && old && can_carry(cm, prior, old, ix->half_life);
     if (carried) {
-        s = carry(cm, old_cm, (vci_rec_index *)old, ix, pool, &rows);
+        s = carry(cm, prior, (vci_rec_index *)old, ix, pool, &rows);
     } else if (s == VC_OK) {
         ix->user_norm = vci_calloc(VCI_MAX(ds->nusers, 1u), sizeof *ix->user_norm);
         s = ix->user_norm ? count_all(cm, ix, pool) : VC_ERR_NOMEM;
@@ -570,11 +571,11 @@ static vc_status build(const vc_communities *cm, const vc_options *opts,
 }
 
 vc_status vci_rec_index_refit(const vc_communities *cm, const void *old,
-                              const vc_options *opts, const vc_communities *old_cm,
+                              const vc_options *opts, const vci_prior *prior,
                               void **out)
 {
     vci_rec_index *ix = NULL;
-    VCI_CHECK(build(cm, opts, old, old_cm, &ix));
+    VCI_CHECK(build(cm, opts, old, prior, &ix));
     *out = ix;
     return VC_OK;
 }

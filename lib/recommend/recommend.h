@@ -98,11 +98,11 @@ float vci_rec_user_norm(const vc_dataset *ds, const vci_rec_index *ix, uint32_t 
 void vci_rec_index_free(void *index);
 /** The index of updated communities from the index of their previous
  *  state (the communities' lazy_refit hook): the item factors kept; with
- *  old_cm (the communities cm was assigned from, same community set), the
+ *  prior (the memberships cm was assigned from, same community set), the
  *  community sums carried over with only the touched users' changes,
  *  otherwise counted anew. */
 vc_status vci_rec_index_refit(const vc_communities *cm, const void *old,
-                              const vc_options *opts, const vc_communities *old_cm,
+                              const vc_options *opts, const vci_prior *prior,
                               void **out);
 
 /** The index of cm, built on first call. */
