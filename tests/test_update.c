@@ -634,8 +634,8 @@ static void check_recount(const vc_communities *cm)
     free(size);
 }
 
-/* Two rounds of appends (the second bringing a new user and a new item
- * through the feeding API): after each assignment the carried index
+/* Three rounds of appends (the second bringing a new user and a new item
+ * through the feeding API, the third the same users to the same items): after each assignment the carried index
  * equals a recount, with the change log in use, and the communities'
  * sizes and mean portraits equal a direct count. */
 static void test_index_carries_over(void **state)
@@ -668,6 +668,7 @@ static void test_index_carries_over(void **state)
     snprintf(item, sizeof item, "%s", vc_dataset_item_id(ds, 5));
     int64_t t = ds->time_last + 86400 * 30;
     assert_int_equal(vc_dataset_add_event(b.ds, id, item, "rating", 5, 0, t), VC_OK);
+    assert_int_equal(vc_dataset_add_event(b.ds, id, item, "rating", 4, 0, t + 5), VC_OK);
     assert_int_equal(vc_dataset_add_event(b.ds, "newcomer", item, "rating", 4, 0, t), VC_OK);
     assert_int_equal(vc_dataset_add_event(b.ds, "newcomer", "new item", "rating", 2, 0, t + 5),
                      VC_OK);
@@ -680,6 +681,20 @@ static void test_index_carries_over(void **state)
     const vci_rec_index *ix = atomic_load(&b.cm->lazy_index);
     assert_int_equal(ix->ds_generation, b.ds->generation);
     assert_int_equal(ix->nitems, vc_dataset_item_count(b.ds));
+
+    /* round three: the same users come back to the same items, so an item
+     * has several events of one user on both sides of the change (each
+     * side counts the user's latest) */
+    assert_int_equal(vc_dataset_add_event(b.ds, id, item, "rating", 1, 0, t + 86400), VC_OK);
+    assert_int_equal(vc_dataset_add_event(b.ds, id, item, "rating", 3, 0, t + 2 * 86400),
+                     VC_OK);
+    assert_int_equal(vc_dataset_add_event(b.ds, "newcomer", "new item", "rating", 5, 0,
+                                          t + 86400), VC_OK);
+    assert_int_equal(vc_dataset_finalize(b.ds), VC_OK);
+    assert_int_equal(vc_portrait_update(b.pt, o, NULL), VC_OK);
+    assert_int_equal(vc_cluster_assign(b.cm, o, NULL), VC_OK);
+    check_memberships(b.cm);
+    check_carried_index(b.cm, o);
     unbuild(&b);
     vc_options_free(o);
     free_split(&sp);

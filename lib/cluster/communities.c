@@ -485,7 +485,7 @@ vc_status vci_communities_run(vc_communities *cm, const vc_options *user_opts,
     if (s == VC_OK)
         s = vci_membership_index(cm, &r.list);
     if (s == VC_OK)
-        s = vci_personas_build(cm);
+        s = vci_personas_build(cm, r.pool);
     vci_free(r.list.user);
     vci_free(r.list.comm);
     vci_free(r.list.strength);

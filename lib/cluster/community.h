@@ -191,8 +191,9 @@ static inline uint32_t vci_prior_of(const vci_prior *p, uint32_t u, const uint32
 vc_status vci_community_silhouettes(vc_communities *cm,
                                     const vci_clustering *cl,
                                     uint32_t first_comm, uint64_t seed);
-/** Names, personas and tags of every community (persona.c). */
-vc_status vci_personas_build(vc_communities *cm);
+/** Names, personas and tags of every community (persona.c; pool: the
+ *  threads that count the members' tags, may be NULL). */
+vc_status vci_personas_build(vc_communities *cm, vci_pool *pool);
 
 /** Append one membership. */
 vc_status vci_membership_append(vci_membership_list *list, uint32_t user,

@@ -164,11 +164,27 @@ static int by_frac(const void *a, const void *b)
 }
 
 /* Strength-weighted tag counts of every community (acc[c * ntags + t])
- * and its members' total strength, in one pass over the users. */
-static void tag_counts(const vc_communities *cm, double *acc, double *total)
+ * and its members' total strength: each of TAG_CHUNKS fixed chunks of
+ * users counts into its own part (in parallel), and the parts are added in
+ * chunk order, so the sums do not depend on the thread count. */
+#define TAG_CHUNKS 8
+
+typedef struct counts_ctx {
+    const vc_communities *cm;
+    double *acc, *total;   /* [TAG_CHUNKS * ncomm * ntags], [TAG_CHUNKS * ncomm] */
+} counts_ctx;
+
+static vc_status counts_task(void *ctx, size_t chunk, unsigned worker)
 {
+    (void)worker;
+    const counts_ctx *k = ctx;
+    const vc_communities *cm = k->cm;
     const vc_portraits *pt = cm->pt;
-    for (uint32_t u = 0; u < cm->nusers; u++)
+    double *acc = k->acc + chunk * cm->ncomm * pt->ntags;
+    double *total = k->total + chunk * cm->ncomm;
+    uint32_t ub = (uint32_t)((uint64_t)cm->nusers * chunk / TAG_CHUNKS);
+    uint32_t ue = (uint32_t)((uint64_t)cm->nusers * (chunk + 1) / TAG_CHUNKS);
+    for (uint32_t u = ub; u < ue; u++)
         for (uint32_t i = cm->mem_start[u]; i < cm->mem_start[u + 1]; i++) {
             uint32_t c = cm->mem_comm[i];
             double w = cm->mem_strength[i];
@@ -176,6 +192,26 @@ static void tag_counts(const vc_communities *cm, double *acc, double *total)
             for (uint32_t j = pt->tag_start[u]; j < pt->tag_start[u + 1]; j++)
                 acc[(size_t)c * pt->ntags + pt->tag_id[j]] += w;
         }
+    return VC_OK;
+}
+
+static vc_status tag_counts(const vc_communities *cm, vci_pool *pool, double *acc,
+                            double *total)
+{
+    size_t cells = (size_t)cm->ncomm * cm->pt->ntags;
+    counts_ctx k = {cm, vci_calloc(TAG_CHUNKS * cells + 1, sizeof *k.acc),
+                    vci_calloc(TAG_CHUNKS * (size_t)cm->ncomm + 1, sizeof *k.total)};
+    vc_status s = k.acc && k.total ? vci_parallel_for(pool, TAG_CHUNKS, counts_task, &k, NULL)
+                                   : VC_ERR_NOMEM;
+    for (size_t chunk = 0; chunk < TAG_CHUNKS && s == VC_OK; chunk++) {
+        for (size_t i = 0; i < cells; i++)
+            acc[i] += k.acc[chunk * cells + i];
+        for (size_t c = 0; c < cm->ncomm; c++)
+            total[c] += k.total[chunk * cm->ncomm + c];
+    }
+    vci_free(k.acc);
+    vci_free(k.total);
+    return s;
 }
 
 static vc_status community_tags(vc_communities *cm, uint32_t c,
@@ -210,7 +246,7 @@ static vc_status community_tags(vc_communities *cm, uint32_t c,
     return VC_OK;
 }
 
-vc_status vci_personas_build(vc_communities *cm)
+vc_status vci_personas_build(vc_communities *cm, vci_pool *pool)
 {
     const vc_portraits *pt = cm->pt;
     double *pop_frac = vci_calloc(pt->ntags + 1, sizeof *pop_frac);
@@ -222,7 +258,7 @@ vc_status vci_personas_build(vc_communities *cm)
         for (uint32_t j = pt->tag_start[u]; j < pt->tag_start[u + 1]; j++)
             pop_frac[pt->tag_id[j]] += 1.0 / pt->nusers;
     if (s == VC_OK)
-        tag_counts(cm, acc, total);
+        s = tag_counts(cm, pool, acc, total);
     uint32_t index_in_group = 0;
     for (uint32_t c = 0; c < cm->ncomm && s == VC_OK; c++) {
         vci_community *cc = &cm->comm[c];

@@ -443,7 +443,7 @@ static vc_status assign(vc_communities *cm, vc_communities *nw, const vc_options
         nw->mem_room = cm->mem_room;
         s = recount(nw, opts);
         if (s == VC_OK)
-            s = vci_personas_build(nw);
+            s = vci_personas_build(nw, pool);
         vci_prior prior = {nw, cm->nusers, cm->pt_version, r.flags, &r.saved};
         if (s == VC_OK)
             s = refit_index(cm, nw, opts, &prior);

@@ -125,12 +125,10 @@ static size_t user_tags(const vc_portraits *pt, const vci_tag_build *th,
             if (s < 0.2f || s < 1.5 * th->pop_share[k])
                 continue;
             tag_pick p = {k, s};
-            if (nl < MAX_LOVERS) {
-                lovers[nl++] = p;
-            } else if (by_weight(&p, &lovers[MAX_LOVERS - 1]) < 0) {
-                lovers[MAX_LOVERS - 1] = p;
-            }
-            sort_picks(lovers, nl);
+            if (nl == MAX_LOVERS && by_weight(&p, &lovers[MAX_LOVERS - 1]) > 0)
+                continue;
+            lovers[nl < MAX_LOVERS ? nl++ : MAX_LOVERS - 1] = p;
+            sort_picks(lovers, nl); /* only when a lover came in */
         }
         for (size_t i = 0; i < nl; i++)
             out[n++] = lovers[i];

@@ -180,56 +180,85 @@ typedef struct delta_ctx {
     vci_rec_index *ix;
     const user_log *log;
     bool *used;        /* [log entries] matched while reading a user's old events */
-    uint32_t *stamp;   /* [nitems] pass number that saw the item */
+    uint32_t *seen;    /* [nitems] pass number that saw the item, new events */
+    uint32_t *seen_old;/* [nitems] the same, old events */
     uint32_t pass;
     uint32_t worker, nworkers;
 } delta_ctx;
 
-/* Add sign * user u's contribution with memberships [comm, strength) x n,
- * over u's events (old: without the logged ones). Only this worker's
- * memberships are kept (a user has at most a few dozen), so the event
- * loop runs over them alone. */
-static void contribute(delta_ctx *d, uint32_t u, const uint32_t *comm,
-                       const float *strength, size_t n, double sign, bool old)
+/* Where community c is in comm[0..n), n if it is not. */
+static size_t find_comm(const uint32_t *comm, size_t n, uint32_t c)
+{
+    size_t j = 0;
+    while (j < n && comm[j] != c)
+        j++;
+    return j;
+}
+
+enum { DELTA_BATCH = 64 };
+
+/* One pass over user u's events, latest first, for m communities (cells
+ * cell0[q] + item) with strengths wo[q] before and wn[q] now: an item
+ * counts once per side, with the user's latest event of it on that side
+ * (before: without the events the log lists as added), and where both
+ * sides take the same event one change carries both. */
+static void delta_pass(delta_ctx *d, uint32_t u, bool had, size_t m, const size_t *cell0,
+                       const double *wo, const double *wn)
 {
     const vc_dataset *ds = d->ds;
     vci_rec_index *ix = d->ix;
-    size_t ni = ix->nitems;
-    enum { BATCH = 64 };
-    size_t cell0[BATCH];
-    double wt[BATCH];
-    for (size_t j0 = 0; j0 < n; j0 += BATCH) { /* BATCH at a time (one, in practice) */
-        size_t m = 0;
-        for (size_t j = j0; j < VCI_MIN(n, j0 + BATCH); j++)
-            if (comm[j] % d->nworkers == d->worker) {
-                ix->total[comm[j]] += sign * strength[j];
-                cell0[m] = (size_t)comm[j] * ni;
-                wt[m++] = sign * strength[j];
-            }
-        if (m == 0)
+    uint32_t pass = ++d->pass;
+    for (size_t k = d->log->start[u]; k < d->log->start[u + 1]; k++)
+        d->used[k] = false;
+    for (uint64_t e = ds->user_start[u + 1]; e-- > ds->user_start[u];) {
+        uint32_t it = ds->ev_item[e];
+        bool now = d->seen[it] != pass;
+        d->seen[it] = pass;
+        bool before = had && d->seen_old[it] != pass && !logged(ds, d->log, d->used, u, e);
+        if (before)
+            d->seen_old[it] = pass;
+        if (!now && !before)
             continue;
-        uint32_t pass = ++d->pass;
-        if (old)
-            for (size_t k = d->log->start[u]; k < d->log->start[u + 1]; k++)
-                d->used[k] = false;
-        for (uint64_t e = ds->user_start[u + 1]; e-- > ds->user_start[u];) {
-            if (old && logged(ds, d->log, d->used, u, e))
-                continue;
-            uint32_t it = ds->ev_item[e];
-            if (d->stamp[it] == pass)
-                continue;
-            d->stamp[it] = pass;
-            double dec = decay(ix, vci_ds_time(ds, e));
-            for (size_t q = 0; q < m; q++) {
-                size_t cell = cell0[q] + it;
-                ix->pop_sum[cell] += (float)(wt[q] * dec);
-                if (ix->rate_sum) {
-                    ix->rate_sum[cell] += (float)(wt[q] * ds->ev_value[e]);
-                    ix->weight_sum[cell] += (float)wt[q];
-                }
+        double dec = decay(ix, vci_ds_time(ds, e)), value = ds->ev_value[e];
+        for (size_t q = 0; q < m; q++) {
+            double w = (now ? wn[q] : 0) - (before ? wo[q] : 0);
+            size_t cell = cell0[q] + it;
+            ix->pop_sum[cell] += (float)(w * dec);
+            if (ix->rate_sum) {
+                ix->rate_sum[cell] += (float)(w * value);
+                ix->weight_sum[cell] += (float)w;
             }
         }
     }
+}
+
+/* Change the sums by user u's contribution now (memberships nc/ns x nn)
+ * less its contribution before (oc/os x on), for this worker's
+ * communities: those of either list, DELTA_BATCH at a time (one batch, in
+ * practice: a user has a few dozen memberships at most). */
+static void contribute(delta_ctx *d, uint32_t u, const uint32_t *oc, const float *os,
+                       size_t on, const uint32_t *nc, const float *ns, size_t nn)
+{
+    vci_rec_index *ix = d->ix;
+    size_t cell0[DELTA_BATCH], m = 0;
+    double wo[DELTA_BATCH], wn[DELTA_BATCH];
+    for (size_t j = 0; j < nn + on; j++) {
+        bool now = j < nn; /* the new list, then the old one's other communities */
+        uint32_t c = now ? nc[j] : oc[j - nn];
+        if (c % d->nworkers != d->worker || (!now && find_comm(nc, nn, c) < nn))
+            continue;
+        size_t o = now ? find_comm(oc, on, c) : j - nn;
+        wn[m] = now ? ns[j] : 0;
+        wo[m] = o < on ? os[o] : 0;
+        ix->total[c] += wn[m] - wo[m];
+        cell0[m++] = (size_t)c * ix->nitems;
+        if (m == DELTA_BATCH) {
+            delta_pass(d, u, on > 0, m, cell0, wo, wn);
+            m = 0;
+        }
+    }
+    if (m)
+        delta_pass(d, u, on > 0, m, cell0, wo, wn);
 }
 
 /* The users whose contribution changed: new, with events logged since the
@@ -252,16 +281,35 @@ static vc_status touched_users(const vci_prior *prior, const vci_rec_index *old,
     return VC_OK;
 }
 
-/* Copy old's sums into ix (which may have more items), re-based if the
- * data set's end moved many half-lives past t_ref. */
-static void carry_sums(const vci_rec_index *old, vci_rec_index *ix, int64_t time_last)
+/* The per-cell arrays of an index (NULL where it has none). */
+static float **cell_array(vci_rec_index *ix, size_t k)
+{
+    float **a[] = {&ix->pop_sum, &ix->rate_sum, &ix->weight_sum, &ix->score, &ix->pop,
+                   &ix->mean};
+    return a[k];
+}
+#define CELL_ARRAYS 6
+
+/* old's sums into ix, re-based if the data set's end moved many
+ * half-lives past t_ref: ix takes old's cell arrays over when it has none
+ * of its own (same items; the last step that touches old, nothing may fail
+ * after it), or else they are copied (ix may have more items). */
+static void carry_sums(vci_rec_index *old, vci_rec_index *ix, int64_t time_last)
 {
     size_t oni = old->nitems, ni = ix->nitems;
-    for (size_t c = 0; c < ix->ncomm; c++) {
-        memcpy(ix->pop_sum + c * ni, old->pop_sum + c * oni, oni * sizeof(float));
-        if (ix->rate_sum) {
-            memcpy(ix->rate_sum + c * ni, old->rate_sum + c * oni, oni * sizeof(float));
-            memcpy(ix->weight_sum + c * ni, old->weight_sum + c * oni, oni * sizeof(float));
+    if (!ix->pop_sum) {
+        for (size_t k = 0; k < CELL_ARRAYS; k++) {
+            *cell_array(ix, k) = *cell_array(old, k);
+            *cell_array(old, k) = NULL;
+        }
+    } else {
+        for (size_t c = 0; c < ix->ncomm; c++) {
+            memcpy(ix->pop_sum + c * ni, old->pop_sum + c * oni, oni * sizeof(float));
+            if (ix->rate_sum) {
+                memcpy(ix->rate_sum + c * ni, old->rate_sum + c * oni, oni * sizeof(float));
+                memcpy(ix->weight_sum + c * ni, old->weight_sum + c * oni,
+                       oni * sizeof(float));
+            }
         }
     }
     memcpy(ix->total, old->total, ix->ncomm * sizeof *ix->total);
@@ -336,7 +384,7 @@ typedef struct carry_ctx {
     const user_log *log;
     const user_rows *rows;
     bool *used;        /* [workers * (log entries + 1)] */
-    uint32_t *stamp;   /* [workers * nitems] */
+    uint32_t *seen;    /* [workers * 2 * nitems] */
     unsigned nworkers;
 } carry_ctx;
 
@@ -345,18 +393,18 @@ static vc_status carry_task(void *ctx, size_t task, unsigned worker)
     (void)worker;
     const carry_ctx *c = ctx;
     const vc_dataset *ds = c->cm->pt->ds;
-    delta_ctx d = {ds, c->ix, c->log, c->used + task * (ds->log.n + 1),
-                   c->stamp + task * VCI_MAX(ds->nitems, 1u), 0, (uint32_t)task,
-                   c->nworkers};
+    size_t ni = VCI_MAX(ds->nitems, 1u);
+    uint32_t *seen = c->seen + task * 2 * ni;
+    delta_ctx d = {ds, c->ix, c->log, c->used + task * (ds->log.n + 1), seen, seen + ni, 0,
+                   (uint32_t)task, c->nworkers};
     const vc_communities *cm = c->cm;
     for (size_t k = 0; k < c->rows->n; k++) {
         uint32_t u = c->rows->users[k];
         const uint32_t *comm;
         const float *strength;
         uint32_t n = vci_prior_of(c->prior, u, &comm, &strength);
-        contribute(&d, u, comm, strength, n, -1, true);
         uint32_t b = cm->mem_start[u], e = cm->mem_start[u + 1];
-        contribute(&d, u, cm->mem_comm + b, cm->mem_strength + b, e - b, 1, false);
+        contribute(&d, u, comm, strength, n, cm->mem_comm + b, cm->mem_strength + b, e - b);
         if (task == 0)
             c->rows->norm[k] = vci_rec_user_norm(ds, c->ix, u);
     }
@@ -379,11 +427,11 @@ static vc_status carry(const vc_communities *cm, const vci_prior *prior,
         s = touched_users(prior, old, &log, ds->nusers, &rows->users, &rows->n);
     size_t n = rows->n;
     c.used = vci_calloc((size_t)nw * (ds->log.n + 1), sizeof *c.used);
-    c.stamp = vci_calloc((size_t)nw * VCI_MAX(ds->nitems, 1u), sizeof *c.stamp);
+    c.seen = vci_calloc((size_t)nw * 2 * VCI_MAX(ds->nitems, 1u), sizeof *c.seen);
     rows->norm = vci_calloc(n + 1, sizeof *rows->norm);
     rows->emb = vci_calloc((n + 1) * old->emb_stride + 1, sizeof *rows->emb);
     rows->scale = vci_calloc(n + 1, sizeof *rows->scale);
-    if (s == VC_OK && (!c.used || !c.stamp || !rows->norm || !rows->emb || !rows->scale))
+    if (s == VC_OK && (!c.used || !c.seen || !rows->norm || !rows->emb || !rows->scale))
         s = VC_ERR_NOMEM;
     if (s == VC_OK)
         s = grow_user_arrays(old, ds->nusers);
@@ -396,7 +444,7 @@ static vc_status carry(const vc_communities *cm, const vci_prior *prior,
     }
     user_log_free(&log);
     vci_free(c.used);
-    vci_free(c.stamp);
+    vci_free(c.seen);
     return s;
 }
 
@@ -493,7 +541,9 @@ float vci_rec_user_norm(const vc_dataset *ds, const vci_rec_index *ix, uint32_t 
 
 /* ---- the index -------------------------------------------------------------------- */
 
-static vc_status alloc_index(const vc_communities *cm, vci_rec_index **out)
+/* An index of cm, its cell arrays allocated when cells (else they come
+ * from the index it is carried from). */
+static vc_status alloc_index(const vc_communities *cm, bool cells, vci_rec_index **out)
 {
     const vc_portraits *pt = cm->pt;
     const vc_dataset *ds = pt->ds;
@@ -504,18 +554,19 @@ static vc_status alloc_index(const vc_communities *cm, vci_rec_index **out)
     ix->nitems = ds->nitems;
     ix->nusers = ds->nusers;
     ix->explicit_ratings = pt->explicit_ratings;
-    size_t cells = (size_t)VCI_MAX(cm->ncomm, 1u) * VCI_MAX(ds->nitems, 1u);
+    size_t n = (size_t)VCI_MAX(cm->ncomm, 1u) * VCI_MAX(ds->nitems, 1u);
     bool ex = pt->explicit_ratings;
-    ix->score = vci_calloc(cells, sizeof *ix->score);
-    ix->pop = vci_calloc(cells, sizeof *ix->pop);
-    ix->mean = ex ? vci_calloc(cells, sizeof *ix->mean) : NULL;
-    ix->pop_sum = vci_calloc(cells, sizeof *ix->pop_sum);
-    ix->rate_sum = ex ? vci_calloc(cells, sizeof *ix->rate_sum) : NULL;
-    ix->weight_sum = ex ? vci_calloc(cells, sizeof *ix->weight_sum) : NULL;
+    *out = ix;
+    for (size_t k = 0; cells && k < CELL_ARRAYS; k++) {
+        float **a = cell_array(ix, k);
+        if (!ex && (a == &ix->mean || a == &ix->rate_sum || a == &ix->weight_sum))
+            continue;
+        if (!(*a = vci_calloc(n, sizeof **a)))
+            return VC_ERR_NOMEM;
+    }
     ix->total = vci_calloc(VCI_MAX(cm->ncomm, 1u), sizeof *ix->total);
     ix->item_pop = vci_calloc(VCI_MAX(ds->nitems, 1u), sizeof *ix->item_pop);
-    *out = ix;
-    if (!ix->score || !ix->pop || !ix->pop_sum || !ix->total || !ix->item_pop || (ex && (!ix->mean || !ix->rate_sum || !ix->weight_sum)))
+    if (!ix->total || !ix->item_pop)
         return VC_ERR_NOMEM;
     ix->ds_generation = ds->generation;
     ix->t_ref = ds->time_last;
@@ -534,17 +585,19 @@ static vc_status build(const vc_communities *cm, const vc_options *opts,
     vci_rec_index *ix = NULL;
     vci_pool *pool = NULL;
     double *item_mean = NULL, global_mean = 0;
-    vc_status s = alloc_index(cm, &ix);
+    double half_life = vci_opt_float(opts, VCI_OPT_RECOMMEND_HALF_LIFE_DAYS) * DAY;
+    bool carried = old && can_carry(cm, prior, old, half_life);
+    /* a carried index with the same items takes old's cell arrays over */
+    vc_status s = alloc_index(cm, !carried || old->nitems != ds->nitems, &ix);
     if (s == VC_OK) {
-        ix->half_life = vci_opt_float(opts, VCI_OPT_RECOMMEND_HALF_LIFE_DAYS) * DAY;
+        ix->half_life = half_life;
         s = item_stats(ds, ix, vci_opt_float(opts, VCI_OPT_RECOMMEND_PRIOR), &item_mean,
                        &global_mean);
     }
     if (s == VC_OK)
         s = vci_pool_for_options(&pool, opts);
     user_rows rows = {NULL, 0, NULL, NULL, NULL};
-    bool carried = s == VC_OK && old && can_carry(cm, prior, old, ix->half_life);
-    if (carried) {
+    if (s == VC_OK && carried) {
         s = carry(cm, prior, (vci_rec_index *)old, ix, pool, &rows);
     } else if (s == VC_OK) {
         ix->user_norm = vci_calloc(VCI_MAX(ds->nusers, 1u), sizeof *ix->user_norm);
