@@ -269,15 +269,23 @@ static vc_status touched_users(const vci_prior *prior, const vci_rec_index *old,
                                size_t *n)
 {
     const vc_portraits *pt = prior->cm->pt;
-    uint32_t *list = vci_calloc((size_t)nusers + 1, sizeof *list);
-    if (!list)
-        return VC_ERR_NOMEM;
-    *n = 0;
-    for (uint32_t u = 0; u < nusers; u++)
-        if (u >= old->nusers || u >= prior->nusers || log->start[u + 1] > log->start[u] ||
-            (pt->row_version && pt->row_version[u] > prior->pt_version))
-            list[(*n)++] = u;
-    *out = list;
+    size_t count = 0;
+    for (int pass = 0; pass < 2; pass++) { /* count, then list */
+        uint32_t *list = pass ? vci_malloc((count + 1) * sizeof *list) : NULL;
+        if (pass && !list)
+            return VC_ERR_NOMEM;
+        size_t k = 0;
+        for (uint32_t u = 0; u < nusers; u++)
+            if (u >= old->nusers || u >= prior->nusers || log->start[u + 1] > log->start[u] ||
+                (pt->row_version && pt->row_version[u] > prior->pt_version)) {
+                if (pass)
+                    list[k] = u;
+                k++;
+            }
+        count = k;
+        *out = list;
+    }
+    *n = count;
     return VC_OK;
 }
 
