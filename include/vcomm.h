@@ -914,6 +914,9 @@ VC_API vc_status vc_community_centroid(const vc_communities *cm, size_t c,
  * Sizes, shares, mean portraits, personas and tags follow; centroids,
  * community ids and silhouettes stay. A recommender index already built
  * (or loaded from a model file) is refitted, keeping its item factors.
+ * Memory: the membership indexes and the index's arrays are rewritten in
+ * place; the extra memory is a few bytes per user plus what the users
+ * placed need (docs/incremental.md).
  * Options: community.* and recommend.* as when built (use the same ones).
  * Thread safety: no other call may use cm meanwhile.
  * @param assigned  receives the number of users placed anew; may be NULL.
