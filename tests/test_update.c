@@ -700,6 +700,17 @@ static void test_index_carries_over(void **state)
     free_split(&sp);
 }
 
+/* The end of an allocation-failure sweep: enough failures seen, the
+ * default allocator back, the inputs freed. */
+static void end_sweep(long failures, const char *what, vc_options *o, split_data *sp)
+{
+    printf("# %ld allocation failures, each leaving the %s as they were\n", failures, what);
+    assert_true(failures > 10);
+    assert_int_equal(vc_set_allocator(NULL, NULL, NULL, NULL), VC_OK);
+    vc_options_free(o);
+    free_split(sp);
+}
+
 /* Each allocation of an update that adds users and items fails in turn:
  * a failed update leaves the portraits exactly as they were (every value,
  * feature and tag, and no block more or less), and a later update
@@ -746,11 +757,7 @@ static void test_update_failure_changes_nothing(void **state)
         if (i > 0 && !injected)
             break; /* past the last allocation */
     }
-    printf("# %ld allocation failures, each leaving the portraits as they were\n", failures);
-    assert_true(failures > 10);
-    assert_int_equal(vc_set_allocator(NULL, NULL, NULL, NULL), VC_OK);
-    vc_options_free(o);
-    free_split(&sp);
+    end_sweep(failures, "portraits", o, &sp);
 }
 
 /* The communities' own state, byte by byte: both membership indexes, the
@@ -841,11 +848,7 @@ static void test_assign_failure_changes_nothing(void **state)
         if (i > 0 && !injected)
             break; /* past the last allocation */
     }
-    printf("# %ld allocation failures, each leaving the communities as they were\n", failures);
-    assert_true(failures > 10);
-    assert_int_equal(vc_set_allocator(NULL, NULL, NULL, NULL), VC_OK);
-    vc_options_free(o);
-    free_split(&sp);
+    end_sweep(failures, "communities", o, &sp);
 }
 
 /* Nothing changed: update, assign and refresh keep everything. */

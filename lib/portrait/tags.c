@@ -257,6 +257,17 @@ static bool grow(void **old, size_t n, size_t size)
     return true;
 }
 
+/* Exchange the tag arrays (ids and weights) of tb and pt. */
+static void swap_arrays(vci_tag_build *tb, vc_portraits *pt)
+{
+    uint32_t *id = pt->tag_id;
+    float *weight = pt->tag_weight;
+    pt->tag_id = tb->id;
+    pt->tag_weight = tb->weight;
+    tb->id = id;
+    tb->weight = weight;
+}
+
 /* Offsets from the counts; the old arrays take the tags when they have (or
  * can grow) room for them. */
 static void place(vci_tag_build *tb, vc_portraits *pt)
@@ -272,12 +283,7 @@ static void place(vci_tag_build *tb, vc_portraits *pt)
     }
     /* the new tags overwrite the old ones (nothing reads those any more),
      * and pt holds the untouched bound until the install frees it */
-    uint32_t *id = pt->tag_id;
-    float *weight = pt->tag_weight;
-    pt->tag_id = tb->id;
-    pt->tag_weight = tb->weight;
-    tb->id = id;
-    tb->weight = weight;
+    swap_arrays(tb, pt);
     tb->reused = true;
     tb->reused_room = room;
 }
@@ -320,20 +326,16 @@ void vci_tags_install(vci_tag_build *tb, vc_portraits *pt)
     /* swap: pt takes the new tags, tb the old ones to free */
     vci_strpool names = pt->tag_names;
     size_t *name = pt->tag_name;
-    uint32_t *start = pt->tag_start, *id = pt->tag_id;
-    float *weight = pt->tag_weight;
+    uint32_t *start = pt->tag_start;
     pt->tag_names = tb->names;
     pt->tag_name = tb->name;
     pt->ntags = tb->ntags;
     pt->tag_start = tb->start;
-    pt->tag_id = tb->id;
-    pt->tag_weight = tb->weight;
     pt->tag_room = room;
     tb->names = names;
     tb->name = name;
     tb->start = start;
-    tb->id = id;
-    tb->weight = weight;
+    swap_arrays(tb, pt);
     vci_tags_discard(tb);
 }
 
