@@ -634,10 +634,22 @@ static void check_recount(const vc_communities *cm)
     free(size);
 }
 
+/* Update the portraits and assign; both membership indexes, the recount
+ * and the carried index are then checked. */
+static void assign_and_check(built *b, const vc_options *o)
+{
+    assert_int_equal(vc_portrait_update(b->pt, o, NULL), VC_OK);
+    assert_int_equal(vc_cluster_assign(b->cm, o, NULL), VC_OK);
+    check_memberships(b->cm);
+    check_recount(b->cm);
+    check_carried_index(b->cm, o);
+}
+
 /* Three rounds of appends (the second bringing a new user and a new item
- * through the feeding API, the third the same users to the same items): after each assignment the carried index
- * equals a recount, with the change log in use, and the communities'
- * sizes and mean portraits equal a direct count. */
+ * through the feeding API, the third the same users to the same items):
+ * after each assignment the carried index equals a recount, with the
+ * change log in use, and the communities' sizes and mean portraits equal
+ * a direct count. */
 static void test_index_carries_over(void **state)
 {
     (void)state;
@@ -653,11 +665,7 @@ static void test_index_carries_over(void **state)
     uint32_t gen0 = ix0->ds_generation;
     assert_int_equal(vc_dataset_append(b.ds, sp.newfile, o, NULL), VC_OK);
     assert_true(b.ds->log.n > 0 && b.ds->log.base <= gen0); /* the log reaches back */
-    assert_int_equal(vc_portrait_update(b.pt, o, NULL), VC_OK);
-    assert_int_equal(vc_cluster_assign(b.cm, o, NULL), VC_OK);
-    check_memberships(b.cm);
-    check_recount(b.cm);
-    check_carried_index(b.cm, o);
+    assign_and_check(&b, o);
 
     /* round two: one more event of a known user, a new user on a known
      * item and on a new one */
@@ -673,11 +681,7 @@ static void test_index_carries_over(void **state)
     assert_int_equal(vc_dataset_add_event(b.ds, "newcomer", "new item", "rating", 2, 0, t + 5),
                      VC_OK);
     assert_int_equal(vc_dataset_finalize(b.ds), VC_OK);
-    assert_int_equal(vc_portrait_update(b.pt, o, NULL), VC_OK);
-    assert_int_equal(vc_cluster_assign(b.cm, o, NULL), VC_OK);
-    check_memberships(b.cm);
-    check_recount(b.cm);
-    check_carried_index(b.cm, o);
+    assign_and_check(&b, o);
     const vci_rec_index *ix = atomic_load(&b.cm->lazy_index);
     assert_int_equal(ix->ds_generation, b.ds->generation);
     assert_int_equal(ix->nitems, vc_dataset_item_count(b.ds));
@@ -691,10 +695,7 @@ static void test_index_carries_over(void **state)
     assert_int_equal(vc_dataset_add_event(b.ds, "newcomer", "new item", "rating", 5, 0,
                                           t + 86400), VC_OK);
     assert_int_equal(vc_dataset_finalize(b.ds), VC_OK);
-    assert_int_equal(vc_portrait_update(b.pt, o, NULL), VC_OK);
-    assert_int_equal(vc_cluster_assign(b.cm, o, NULL), VC_OK);
-    check_memberships(b.cm);
-    check_carried_index(b.cm, o);
+    assign_and_check(&b, o);
     unbuild(&b);
     vc_options_free(o);
     free_split(&sp);
