@@ -226,8 +226,8 @@ static int teardown(void **state)
 
 /* CRC-32C: the check value, and the dispatched implementation (the crc32
  * instruction on x86-64 with SSE4.2) equal to the table-driven reference
- * for every length 0..300 at every alignment 0..7, in one call or
- * continued across a split. */
+ * for every length 0..300 at every alignment 0..7, and for long buffers
+ * (the three-stream path), in one call or continued across a split. */
 static void test_crc32c(void **state)
 {
     (void)state;
@@ -247,6 +247,24 @@ static void test_crc32c(void **state)
             uint32_t first = vci_crc32c(0, buf + align, half);
             assert_int_equal(vci_crc32c(first, buf + align + half, n - half), want);
         }
+    /* long buffers (three streams of 4 KiB blocks joined), cut anywhere */
+    size_t big = 5 * 3 * 4096 + 77;
+    unsigned char *long_buf = malloc(big + 8);
+    assert_non_null(long_buf);
+    for (size_t i = 0; i < big + 8; i++) {
+        x = x * 1103515245u + 12345u;
+        long_buf[i] = (unsigned char)(x >> 16);
+    }
+    for (size_t align = 0; align < 8; align += 3)
+        for (size_t n = big - 3 * 4096 - 9; n <= big; n += 4099) {
+            uint32_t want = vci_crc32c_reference(0, long_buf + align, n);
+            assert_int_equal(vci_crc32c(0, long_buf + align, n), want);
+            for (size_t cut = 1; cut < n; cut += 12289) {
+                uint32_t first = vci_crc32c(0, long_buf + align, cut);
+                assert_int_equal(vci_crc32c(first, long_buf + align + cut, n - cut), want);
+            }
+        }
+    free(long_buf);
 }
 
 int main(void)

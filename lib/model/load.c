@@ -88,7 +88,11 @@ static vc_status check_header(file_view *f)
 }
 
 /* The blob sections are copied by the pool's workers, one section a task
- * (largest first), each checked against its CRC as it is copied. */
+ * (largest first), each checked against its CRC as it is copied: a piece
+ * at a time, checksummed and then copied while it is still in cache, so
+ * the file is read from memory once. A section whose CRC does not match
+ * fails the load (its copy is freed with the rest). */
+#define COPY_PIECE ((size_t)256 * 1024)
 typedef struct copy_ctx {
     const file_view *f;
     const vci_blob *b;
@@ -104,9 +108,15 @@ static vc_status copy_task(void *ctx, size_t task, unsigned worker)
     const entry *e = &c->f->tab[i + 1];
     if (e->size == 0)
         return VC_OK;
-    c->crc_ok[i] = section_crc_ok(c->f, i + 1);
-    if (c->crc_ok[i])
-        memcpy(*c->b[i].ptr, c->f->data + e->offset, (size_t)e->size);
+    const unsigned char *from = c->f->data + e->offset;
+    unsigned char *to = *c->b[i].ptr;
+    uint32_t crc = 0;
+    for (size_t at = 0; at < e->size; at += COPY_PIECE) {
+        size_t n = VCI_MIN(COPY_PIECE, (size_t)e->size - at);
+        crc = vci_crc32c(crc, from + at, n);
+        memcpy(to + at, from + at, n);
+    }
+    c->crc_ok[i] = crc == e->crc;
     return VC_OK;
 }
 
