@@ -264,28 +264,29 @@ static void contribute(delta_ctx *d, uint32_t u, const uint32_t *oc, const float
 /* The users whose contribution changed: new, with events logged since the
  * index's generation, or reassigned (portrait row newer than the old
  * communities saw). */
+static bool is_touched(const vci_prior *prior, const vci_rec_index *old,
+                       const user_log *log, uint32_t u)
+{
+    const vc_portraits *pt = prior->cm->pt;
+    return u >= old->nusers || u >= prior->nusers || log->start[u + 1] > log->start[u] ||
+           (pt->row_version && pt->row_version[u] > prior->pt_version);
+}
+
 static vc_status touched_users(const vci_prior *prior, const vci_rec_index *old,
                                const user_log *log, uint32_t nusers, uint32_t **out,
                                size_t *n)
 {
-    const vc_portraits *pt = prior->cm->pt;
     size_t count = 0;
-    for (int pass = 0; pass < 2; pass++) { /* count, then list */
-        uint32_t *list = pass ? vci_malloc((count + 1) * sizeof *list) : NULL;
-        if (pass && !list)
-            return VC_ERR_NOMEM;
-        size_t k = 0;
-        for (uint32_t u = 0; u < nusers; u++)
-            if (u >= old->nusers || u >= prior->nusers || log->start[u + 1] > log->start[u] ||
-                (pt->row_version && pt->row_version[u] > prior->pt_version)) {
-                if (pass)
-                    list[k] = u;
-                k++;
-            }
-        count = k;
-        *out = list;
-    }
-    *n = count;
+    for (uint32_t u = 0; u < nusers; u++)
+        count += is_touched(prior, old, log, u);
+    uint32_t *list = vci_malloc((count + 1) * sizeof *list);
+    if (!list)
+        return VC_ERR_NOMEM;
+    *n = 0;
+    for (uint32_t u = 0; u < nusers; u++)
+        if (is_touched(prior, old, log, u))
+            list[(*n)++] = u;
+    *out = list;
     return VC_OK;
 }
 
